@@ -1,0 +1,2 @@
+/** The proxy's public API: configuration, routing hooks, pseudo-variables, timers and lifecycle. */
+package org.sipmq.proxy;
