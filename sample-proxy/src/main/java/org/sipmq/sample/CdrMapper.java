@@ -1,0 +1,47 @@
+package org.sipmq.sample;
+
+import java.util.List;
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Select;
+import org.apache.ibatis.annotations.Update;
+
+/**
+ * The {@code cdr} table's SQL. Each event is an upsert that sets only its own columns, so events of one call may be
+ * applied in any order, by any drain worker, and the row still ends up whole. Assignments never read a column the same
+ * statement sets, because MySQL reads the new value there and H2 the old one. {@code ON DUPLICATE KEY UPDATE} works on
+ * MySQL, MariaDB and H2 in MySQL mode.
+ */
+interface CdrMapper {
+    @Update("CREATE TABLE IF NOT EXISTS cdr (call_id VARCHAR(255) NOT NULL PRIMARY KEY, from_uri VARCHAR(255),"
+            + " to_uri VARCHAR(255), start_ms BIGINT, answer_ms BIGINT, end_ms BIGINT, duration_ms BIGINT, status INT)")
+    void createTable();
+
+    @Insert("INSERT INTO cdr (call_id, from_uri, to_uri, start_ms) VALUES (#{e.callId}, #{e.from}, #{e.to},"
+            + " #{e.timeMillis}) ON DUPLICATE KEY UPDATE from_uri = VALUES(from_uri), to_uri = VALUES(to_uri),"
+            + " start_ms = VALUES(start_ms)")
+    void start(@Param("e") CallEvent event);
+
+    /** A 2xx answers the call (the first answer wins, against retransmitted 200s). */
+    @Insert("INSERT INTO cdr (call_id, answer_ms, status) VALUES (#{e.callId}, #{e.timeMillis}, #{e.status})"
+            + " ON DUPLICATE KEY UPDATE answer_ms = COALESCE(answer_ms, VALUES(answer_ms)), status = VALUES(status),"
+            + " duration_ms = CASE WHEN end_ms IS NULL THEN NULL ELSE end_ms - COALESCE(answer_ms, VALUES(answer_ms)) END")
+    void answer(@Param("e") CallEvent event);
+
+    /** A final failure ends a call that was never answered. */
+    @Insert("INSERT INTO cdr (call_id, end_ms, duration_ms, status) VALUES (#{e.callId}, #{e.timeMillis}, 0,"
+            + " #{e.status}) ON DUPLICATE KEY UPDATE end_ms = VALUES(end_ms), duration_ms = 0, status = VALUES(status)")
+    void fail(@Param("e") CallEvent event);
+
+    @Insert("INSERT INTO cdr (call_id, end_ms) VALUES (#{e.callId}, #{e.timeMillis}) ON DUPLICATE KEY UPDATE"
+            + " end_ms = VALUES(end_ms),"
+            + " duration_ms = CASE WHEN answer_ms IS NULL THEN NULL ELSE VALUES(end_ms) - answer_ms END")
+    void end(@Param("e") CallEvent event);
+
+    @Select("SELECT call_id, from_uri, to_uri, start_ms, answer_ms, end_ms, duration_ms, status FROM cdr"
+            + " ORDER BY call_id")
+    List<Cdr> all();
+
+    @Update("DELETE FROM cdr")
+    void deleteAll();
+}

@@ -1,0 +1,67 @@
+package org.sipmq.sample;
+
+import java.util.List;
+import javax.sql.DataSource;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+
+/**
+ * Writes call detail records through MyBatis. Called only from the accounting drain (a timer worker), never from a SIP
+ * thread: every method blocks on the database.
+ */
+public final class CdrStore {
+    private final SqlSessionFactory sessions;
+
+    public CdrStore(DataSource dataSource) {
+        Configuration config = new Configuration(new Environment("cdr", new JdbcTransactionFactory(), dataSource));
+        config.setMapUnderscoreToCamelCase(true);
+        config.addMapper(CdrMapper.class);
+        this.sessions = new SqlSessionFactoryBuilder().build(config);
+    }
+
+    /** Creates the {@code cdr} table when it does not exist. */
+    public void createTable() {
+        try (SqlSession s = sessions.openSession(true)) {
+            s.getMapper(CdrMapper.class).createTable();
+        }
+    }
+
+    /** Applies a batch of events in one transaction. */
+    void apply(List<CallEvent> events) {
+        try (SqlSession s = sessions.openSession(false)) {
+            CdrMapper m = s.getMapper(CdrMapper.class);
+            for (CallEvent e : events) {
+                switch (e.kind()) {
+                    case INVITE -> m.start(e);
+                    case REPLY -> {
+                        if (e.status() >= 200 && e.status() < 300) {
+                            m.answer(e);
+                        } else {
+                            m.fail(e);
+                        }
+                    }
+                    case BYE -> m.end(e);
+                }
+            }
+            s.commit();
+        }
+    }
+
+    /** Every row, by Call-ID. */
+    public List<Cdr> all() {
+        try (SqlSession s = sessions.openSession(true)) {
+            return s.getMapper(CdrMapper.class).all();
+        }
+    }
+
+    /** Deletes every row (for tests and demos). */
+    public void deleteAll() {
+        try (SqlSession s = sessions.openSession(true)) {
+            s.getMapper(CdrMapper.class).deleteAll();
+        }
+    }
+}
