@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Load benchmark of the sample proxy with SIPp on 127.0.0.1; results in bench/results/.
+# Usage: bench/run.sh [--rates 100,200,...] [--seconds 10] [--jvm "-Xmx512m ..."]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v sipp >/dev/null || { echo "bench: SIPp is needed: apt-get install -y sip-tester" >&2; exit 2; }
+command -v gnuplot >/dev/null || echo "bench: gnuplot not found (apt-get install -y gnuplot-nox): no chart" >&2
+[ -f sample-proxy/target/sample-proxy.jar ] || mvn -B -q -DskipTests package
+exec python3 bench/sipp_bench.py "$@"

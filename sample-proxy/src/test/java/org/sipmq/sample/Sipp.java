@@ -1,0 +1,150 @@
+package org.sipmq.sample;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs SIPp, the real peer of the end-to-end tests, as a child process on 127.0.0.1 with the scenarios shipped in the
+ * repository's {@code sipp/} folder. Every run is bounded in calls ({@code -m}) and time ({@code -timeout}).
+ */
+final class Sipp implements AutoCloseable {
+    static final Path SCENARIOS = findScenarios();
+
+    private final Process process;
+    private final Path stats;
+    private final Path log;
+
+    private Sipp(Process process, Path stats, Path log) {
+        this.process = process;
+        this.stats = stats;
+        this.log = log;
+    }
+
+    /** Fails the test, saying how to install SIPp, when it is not on the PATH. */
+    static void requireInstalled() {
+        try {
+            Process p = new ProcessBuilder("sipp", "-v").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("SIPp is needed for the end-to-end tests but 'sipp' is not on the PATH."
+                    + " Install it with 'apt-get install -y sip-tester' (or run 'bash .ci/run').", e);
+        }
+    }
+
+    /** A UAS that serves {@code calls} calls on {@code port}, then exits. */
+    static Sipp uas(String scenario, int port, int calls, Path workDir) throws IOException {
+        return start(workDir, scenario, List.of("-p", Integer.toString(port), "-m", Integer.toString(calls)));
+    }
+
+    /**
+     * A UAC placing {@code calls} calls at {@code rate} per second to the callee at {@code calleePort}, every message
+     * sent through the proxy at {@code proxyPort}.
+     */
+    static Sipp uac(String scenario, int calleePort, int proxyPort, int calls, int rate, Path workDir,
+            String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("127.0.0.1:" + calleePort, "-rsa", "127.0.0.1:" + proxyPort, "-p",
+                Integer.toString(freeUdpPort()), "-m", Integer.toString(calls), "-r", Integer.toString(rate)));
+        args.addAll(List.of(extra));
+        return start(workDir, scenario, args);
+    }
+
+    private static Sipp start(Path workDir, String scenario, List<String> args) throws IOException {
+        Files.createDirectories(workDir);
+        String base = scenario.replace(".xml", "") + "-" + System.nanoTime();
+        Path stats = workDir.resolve(base + ".csv");
+        Path log = workDir.resolve(base + ".log");
+        List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", SCENARIOS.resolve(scenario).toString(), "-i",
+                "127.0.0.1", "-nostdin", "-timeout", "120s", "-timeout_error", "-trace_stat", "-stf",
+                stats.toString(), "-fd", "1", "-trace_err", "-error_file", workDir.resolve(base + "-errors.log")
+                        .toString()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        return new Sipp(p, stats, log);
+    }
+
+    /** Waits for SIPp to finish and returns its exit code (0: every call succeeded). */
+    int await(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("SIPp did not finish within " + seconds + " s; log: " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** The last line of SIPp's statistics file, by column name ({@code SuccessfulCall(C)}, {@code FailedCall(C)}). */
+    Map<String, String> finalStats() throws IOException {
+        List<String> lines = Files.readAllLines(stats);
+        if (lines.size() < 2) {
+            throw new AssertionError("SIPp wrote no statistics to " + stats + "; log: " + log);
+        }
+        String[] names = lines.get(0).split(";");
+        String[] values = lines.get(lines.size() - 1).split(";");
+        Map<String, String> out = new HashMap<>();
+        for (int i = 0; i < names.length && i < values.length; i++) {
+            out.put(names[i], values[i]);
+        }
+        return out;
+    }
+
+    long successfulCalls() throws IOException {
+        return Long.parseLong(finalStats().get("SuccessfulCall(C)"));
+    }
+
+    long failedCalls() throws IOException {
+        return Long.parseLong(finalStats().get("FailedCall(C)"));
+    }
+
+    Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** A UDP port free on 127.0.0.1 that is also free for TCP, at the moment of asking. */
+    static int freeUdpPort() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                int port = udp.getLocalPort();
+                try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no free port on 127.0.0.1");
+    }
+
+    private static Path findScenarios() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isDirectory(dir.resolve("sipp")) && Files.exists(dir.resolve("sipp/uac-basic.xml"))) {
+                return dir.resolve("sipp");
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("cannot find the sipp/ scenarios folder above " + Path.of("").toAbsolutePath());
+    }
+}
