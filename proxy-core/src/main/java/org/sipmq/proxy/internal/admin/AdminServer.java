@@ -47,6 +47,8 @@ public final class AdminServer implements Service, AdminEndpoint {
     static final String METRICS_PATH = "/metrics";
     /** Requests are commands, not uploads: a bigger body is refused before it is read. */
     static final int MAX_BODY = 1 << 20;
+    /** How much of an oversized body is read and dropped before the connection is simply closed. */
+    private static final long DRAIN_LIMIT = 16L << 20;
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json";
     private static final int HTTP_THREADS = 2;
@@ -186,21 +188,22 @@ public final class AdminServer implements Service, AdminEndpoint {
         send(exchange, reply.status(), JSON, json);
     }
 
-    /** The body, or null when it is larger than {@link #MAX_BODY}. */
+    /**
+     * The body, or null when it is larger than {@link #MAX_BODY}. An oversized body is still read (up to
+     * {@link #DRAIN_LIMIT}) and dropped, so that the client, still sending, reads our 413 instead of a reset.
+     */
     private static byte[] readBody(HttpExchange exchange) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.strip()) > MAX_BODY) {
-                    return null;
-                }
-            } catch (NumberFormatException e) {
-                // the server would have refused a malformed length already; read and count instead
-            }
-        }
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY + 1);
-            return body.length > MAX_BODY ? null : body;
+            if (body.length <= MAX_BODY) {
+                return body;
+            }
+            long drained = 0;
+            byte[] sink = new byte[8192];
+            for (int n; drained < DRAIN_LIMIT && (n = in.read(sink)) > 0;) {
+                drained += n;
+            }
+            return null;
         }
     }
 
