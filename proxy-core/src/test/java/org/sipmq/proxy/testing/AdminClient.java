@@ -33,11 +33,6 @@ public final class AdminClient {
         this.token = token;
     }
 
-    /** A client of the same endpoint with another token (null for none). */
-    public AdminClient withToken(InetSocketAddress address, String otherToken) {
-        return new AdminClient(address, otherToken);
-    }
-
     /** Calls {@code method} with positional string or number parameters and id 1. */
     public Response call(String method, Object... params) {
         ObjectNode request = MAPPER.createObjectNode();

@@ -89,7 +89,12 @@ public final class AdminServer implements Service, AdminEndpoint {
         }
         rpcExecutor = Executors.newSingleThreadExecutor(new NamedThreadFactory("sipmq-rpc", false));
         httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, new NamedThreadFactory("sipmq-admin-http", true));
-        server = HttpServer.create(settings.listen(), 0);
+        try {
+            server = HttpServer.create(settings.listen(), 0);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + settings.listen() + " (" + AdminSettings.LISTEN + "): " + e
+                    .getMessage(), e);
+        }
         server.createContext("/", this::handle);
         server.setExecutor(httpExecutor);
         server.start();

@@ -317,6 +317,32 @@ class AdminServerTest {
                 .withMessageContaining("not started");
     }
 
+    @Test
+    void stopEndsEveryThreadItStarted() throws InterruptedException {
+        start().call("core.version");
+
+        apps.get(0).stop();
+
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("sipmq-rpc") || t.getName().startsWith("sipmq-admin-http")) {
+                t.join(5_000);
+                assertThat(t.isAlive()).as(t.getName()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void portInUseFailsStartNamingTheAddress() {
+        AdminClient first = start();
+        int port = apps.get(0).injector().getInstance(AdminEndpoint.class).address().getPort();
+        Sipmq second = Sipmq.configure("test.cfg", "admin.listen = 127.0.0.1:" + port + "\n", new AdminModule());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(second::start)
+                .hasMessageContaining("service 'admin' failed to start: cannot listen on")
+                .hasMessageContaining(":" + port + " (admin.listen)");
+        assertThat(first.call("core.version").status()).isEqualTo(200);
+    }
+
     /** Methods for the tests: echo, fail with a code, crash, count calls, tell the thread. */
     static final class TestMethods extends AbstractModule {
         @Override
