@@ -61,7 +61,7 @@ public final class AdminServer implements Service, AdminEndpoint {
 
     private HttpServer server;
     private ExecutorService httpExecutor;
-    private ExecutorService rpcExecutor;
+    private volatile ExecutorService rpcExecutor;
     private volatile InetSocketAddress address;
 
     @Inject
@@ -92,8 +92,8 @@ public final class AdminServer implements Service, AdminEndpoint {
         try {
             server = HttpServer.create(settings.listen(), 0);
         } catch (IOException e) {
-            throw new IOException("cannot listen on " + settings.listen() + " (" + AdminSettings.LISTEN + "): " + e
-                    .getMessage(), e);
+            throw new IOException("cannot listen on " + hostPort(settings.listen()) + " (" + AdminSettings.LISTEN
+                    + "): " + e.getMessage(), e);
         }
         server.createContext("/", this::handle);
         server.setExecutor(httpExecutor);
@@ -167,8 +167,12 @@ public final class AdminServer implements Service, AdminEndpoint {
             return;
         }
         JsonRpcDispatcher.Reply reply;
+        ExecutorService rpcThread = rpcExecutor;
         try {
-            Future<JsonRpcDispatcher.Reply> f = rpcExecutor.submit(() -> dispatcher.handle(body));
+            if (rpcThread == null) {
+                throw new RejectedExecutionException("stopped");
+            }
+            Future<JsonRpcDispatcher.Reply> f = rpcThread.submit(() -> dispatcher.handle(body));
             reply = f.get();
         } catch (RejectedExecutionException e) {
             sendText(exchange, 503, "503 Service Unavailable: stopping\n");
