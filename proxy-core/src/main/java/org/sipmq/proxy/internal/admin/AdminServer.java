@@ -53,6 +53,8 @@ public final class AdminServer implements Service, AdminEndpoint {
     private static final String JSON = "application/json";
     private static final int HTTP_THREADS = 2;
     private static final long STOP_TIMEOUT_SECONDS = 5;
+    /** A request must arrive, and its response be read, within this time; else the connection is closed. */
+    static final int MAX_EXCHANGE_SECONDS = 30;
 
     private final AdminSettings settings;
     private final JsonRpcDispatcher dispatcher;
@@ -89,6 +91,7 @@ public final class AdminServer implements Service, AdminEndpoint {
         }
         rpcExecutor = Executors.newSingleThreadExecutor(new NamedThreadFactory("sipmq-rpc", false));
         httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, new NamedThreadFactory("sipmq-admin-http", true));
+        limitRequestTime();
         try {
             server = HttpServer.create(settings.listen(), 0);
         } catch (IOException e) {
@@ -242,6 +245,19 @@ public final class AdminServer implements Service, AdminEndpoint {
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+        }
+    }
+
+    /**
+     * The JDK server waits forever for a request's headers and body, so two clients that stall part way through would
+     * hold both HTTP threads. Its only limits are JVM-wide properties, read once when the first server is created; we
+     * set them unless the operator did ({@code -Dsun.net.httpserver.maxReqTime=...}).
+     */
+    private static void limitRequestTime() {
+        for (String property : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, String.valueOf(MAX_EXCHANGE_SECONDS));
+            }
         }
     }
 
