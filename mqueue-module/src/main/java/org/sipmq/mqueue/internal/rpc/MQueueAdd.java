@@ -1,0 +1,37 @@
+package org.sipmq.mqueue.internal.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import jakarta.inject.Inject;
+import org.sipmq.mqueue.MQueue;
+import org.sipmq.mqueue.MQueues;
+import org.sipmq.proxy.RpcException;
+import org.sipmq.proxy.RpcMethod;
+
+/**
+ * {@code mqueue.add ["q", "key", "value"]} → {@code {}} (<b>ours</b>, Kamailio has no such command): an outside
+ * producer adds one item, with the queue's addmode and size limit applied as for {@code mq_add}. Key and value are
+ * literal strings (never evaluated as formats; empty strings are legal). Errors: 400 "No queue name", 400 "Invalid
+ * queue name", 404 "No such queue" (where {@code mq_add} returns -1), and -32602 "Invalid Parameters" when the key or
+ * value is missing or not a string.
+ */
+final class MQueueAdd implements RpcMethod {
+    static final String NAME = "mqueue.add";
+
+    private final MQueues queues;
+
+    @Inject
+    MQueueAdd(MQueues queues) {
+        this.queues = queues;
+    }
+
+    @Override
+    public JsonNode call(JsonNode params) throws RpcException {
+        String name = Params.queueName(params, 400);
+        String key = Params.string(params, 1, "key");
+        String value = Params.string(params, 2, "value");
+        MQueue queue = queues.find(name).orElseThrow(() -> new RpcException(404, "No such queue"));
+        queue.add(key, value);
+        return JsonNodeFactory.instance.objectNode();
+    }
+}

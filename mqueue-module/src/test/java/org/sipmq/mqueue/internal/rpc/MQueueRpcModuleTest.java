@@ -1,0 +1,29 @@
+package org.sipmq.mqueue.internal.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.sipmq.proxy.AdminModule;
+import org.sipmq.proxy.Lifecycle;
+import org.sipmq.proxy.RpcMethod;
+import org.sipmq.proxy.Service;
+import org.sipmq.proxy.Sipmq;
+
+class MQueueRpcModuleTest {
+    @Test
+    void bindsTheFourMethodsAndTheMetricsOnceEvenWhenInstalledTwice() {
+        // FakeMQueueModule installs it already, as MQueueModule does; an application may install it again.
+        Sipmq app = Sipmq.configure("test.cfg", RpcApp.QUEUES, new AdminModule(), new FakeMQueueModule(),
+                new MQueueRpcModule());
+
+        Map<String, RpcMethod> methods = app.injector().getInstance(Key.get(new TypeLiteral<Map<String, RpcMethod>>() {
+        }));
+        assertThat(methods.keySet()).containsExactlyInAnyOrder("core.version", "core.uptime", "mqueue.get_size",
+                "mqueue.get_sizes", "mqueue.fetch", "mqueue.add");
+        assertThat(app.injector().getInstance(Lifecycle.class).services()).extracting(Service::name)
+                .containsExactly("admin", "mqueue-metrics");
+    }
+}
