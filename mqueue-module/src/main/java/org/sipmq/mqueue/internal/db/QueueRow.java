@@ -1,0 +1,5 @@
+package org.sipmq.mqueue.internal.db;
+
+/** One row of a queue's table; key and val are null only when the table allows NULL and holds one (a load error). */
+record QueueRow(long id, String key, String val) {
+}
