@@ -1,5 +1,6 @@
 package org.sipmq.mqueue.internal.db;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,9 +64,21 @@ public final class DbUrl {
             return new DbUrl(url, null, null, Dialect.MYSQL, masked, target);
         }
         if (url.startsWith("jdbc:h2:") && url.length() > "jdbc:h2:".length()) {
-            return new DbUrl(url, null, null, Dialect.H2, masked, masked);
+            return new DbUrl(h2KeptOpenAtExit(url), null, null, Dialect.H2, masked, masked);
         }
         throw new IllegalArgumentException("db_url: " + (url.isEmpty() ? "\"\"" : masked) + " (" + EXPECTED + ")");
+    }
+
+    /**
+     * An embedded H2 database closes itself in its own JVM shutdown hook, which may run before ours has saved the
+     * queues: it is closed by the pool at stop instead.
+     */
+    private static String h2KeptOpenAtExit(String url) {
+        boolean remote = url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:");
+        if (remote || url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            return url;
+        }
+        return url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     private static DbUrl parseKamailio(String url) {
@@ -131,7 +144,10 @@ public final class DbUrl {
         return URL_USERINFO.matcher(masked).replaceAll("//$1:***@");
     }
 
-    /** The JDBC URL to connect to; may hold a password when the {@code db_url} was a JDBC URL: never log it. */
+    /**
+     * The JDBC URL to connect to: the one given, except that an embedded H2 URL gets {@code ;DB_CLOSE_ON_EXIT=FALSE}
+     * unless it sets that itself. May hold a password when the {@code db_url} was a JDBC URL: never log it.
+     */
     public String jdbcUrl() {
         return jdbcUrl;
     }

@@ -47,8 +47,8 @@ final class QueueStore {
                     mapper.probe(TableNames.checked(q.name()));
                 } catch (RuntimeException e) {
                     throw new QueueStoreException("mqueue '" + q.name() + "': table " + q.name() + " in " + url
-                            + " is not usable: " + rootMessage(e) + " (expected: a table with columns id, key, val;"
-                            + " see docs/persistence.md)", e);
+                            + " is not usable: " + rootMessage(e) + " (expected: a table with columns id, key, val,"
+                            + " created as docs/persistence.md shows)", e);
                 }
             }
         }
@@ -76,7 +76,7 @@ final class QueueStore {
                         if (row.key() == null || row.val() == null) {
                             throw new QueueStoreException("mqueue '" + q.name() + "': row id=" + row.id() + " of table "
                                     + table + " in " + url + " has a NULL " + (row.key() == null ? "key" : "val")
-                                    + " (expected: strings, '' when empty); nothing was loaded or deleted");
+                                    + " (expected: strings, '' when empty); no table was changed");
                         }
                         q.add(row.key(), row.val());
                         maxId = Math.max(maxId, row.id());
@@ -86,7 +86,7 @@ final class QueueStore {
                     throw e;
                 } catch (IOException | RuntimeException e) {
                     throw new QueueStoreException("mqueue '" + q.name() + "': cannot load table " + table + " from "
-                            + url + ": " + rootMessage(e) + "; nothing was loaded or deleted", e);
+                            + url + ": " + rootMessage(e) + "; no table was changed", e);
                 }
                 loaded.put(q.name(), count);
                 if (count > 0) {

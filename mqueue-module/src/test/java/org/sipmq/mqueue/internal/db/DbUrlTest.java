@@ -52,7 +52,16 @@ class DbUrlTest {
         assertThat(DbUrl.parse("jdbc:mysql://127.0.0.1:3306/test?user=root&password=").jdbcUrl())
                 .isEqualTo("jdbc:mysql://127.0.0.1:3306/test?user=root&password=");
         assertThat(DbUrl.parse("jdbc:h2:file:./data/sipmq").dialect()).isEqualTo(DbUrl.Dialect.H2);
-        assertThat(DbUrl.parse("jdbc:h2:mem:x").jdbcUrl()).isEqualTo("jdbc:h2:mem:x");
+        assertThat(DbUrl.parse("jdbc:h2:tcp://127.0.0.1/mem:x").jdbcUrl()).isEqualTo("jdbc:h2:tcp://127.0.0.1/mem:x");
+    }
+
+    @Test
+    void embeddedH2IsKeptOpenAtJvmExitSoThatStopCanSave() {
+        assertThat(DbUrl.parse("jdbc:h2:file:./data/sipmq;MODE=MySQL").jdbcUrl())
+                .isEqualTo("jdbc:h2:file:./data/sipmq;MODE=MySQL;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(DbUrl.parse("jdbc:h2:mem:x;db_close_on_exit=true").jdbcUrl())
+                .isEqualTo("jdbc:h2:mem:x;db_close_on_exit=true");
+        assertThat(DbUrl.parse("jdbc:h2:mem:x")).hasToString("jdbc:h2:mem:x");
     }
 
     @Test

@@ -283,7 +283,7 @@ abstract class PersistenceContract {
                 .isInstanceOf(Lifecycle.ServiceStartException.class)
                 .hasMessageContaining("mqueue '" + bad + "'")
                 .hasMessageContaining("has a NULL key")
-                .hasMessageContaining("nothing was loaded or deleted");
+                .hasMessageContaining("no table was changed");
 
         assertThat(rows(good)).containsExactlyElementsOf(items("g", "1"));
         assertThat(count(bad)).isEqualTo(2);
