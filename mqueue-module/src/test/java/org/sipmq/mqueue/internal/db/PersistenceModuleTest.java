@@ -8,7 +8,11 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -16,6 +20,7 @@ import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.ConfigCheck;
 import org.sipmq.proxy.ConfigErrors;
+import org.sipmq.proxy.Lifecycle;
 import org.sipmq.proxy.Service;
 
 class PersistenceModuleTest {
@@ -67,6 +72,33 @@ class PersistenceModuleTest {
     void unsafeNameOfAQueueWithoutDbmodeIsFine() {
         assertThat(PersistenceModule.problems(Optional.empty(), List.of(new MQueueDefinition("a-b", 0, 0, 0))))
                 .isEmpty();
+    }
+
+    @Test
+    void servicesFromTheInjectorShareOneDatabaseAndRoundTripAQueue() throws Exception {
+        String url = "jdbc:h2:mem:module_test;DB_CLOSE_DELAY=-1";
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.createStatement().execute(String.format(Locale.ROOT, PersistenceContract.DDL, "acc"));
+        }
+        MQueues queues = TestQueues.create(SAVED);
+        Injector injector = Guice.createInjector(new PersistenceModule(Optional.of(url), List.of(SAVED)),
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        bind(MQueues.class).toInstance(queues);
+                    }
+                });
+        Lifecycle lifecycle = injector.getInstance(Lifecycle.class);
+        lifecycle.start();
+        queues.queue("acc").add("k", "v");
+        lifecycle.stop();
+
+        try (Connection c = DriverManager.getConnection(url);
+                ResultSet rs = c.createStatement().executeQuery("SELECT `key`, val FROM acc ORDER BY id")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1) + "=" + rs.getString(2)).isEqualTo("k=v");
+            assertThat(rs.next()).isFalse();
+        }
     }
 
     private static Injector injector(PersistenceModule module) {
