@@ -1,0 +1,33 @@
+package org.sipmq.mqueue.internal.db;
+
+import org.apache.ibatis.annotations.Arg;
+import org.apache.ibatis.annotations.ConstructorArgs;
+import org.apache.ibatis.annotations.Delete;
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Select;
+import org.apache.ibatis.cursor.Cursor;
+
+/**
+ * The SQL of Kamailio's queue tables ({@code id}, {@code key}, {@code val}). {@code ${table}} is the only text
+ * substitution and only ever receives a name checked by {@link TableNames}; keys and values are bound parameters.
+ * {@code key} is a reserved word in MySQL; backticks quote it in MySQL, MariaDB and H2 (any mode) alike.
+ */
+interface QueueRowMapper {
+    /** Every row, oldest first; streamed (the fetch size is set per database in the MyBatis configuration). */
+    @Select("SELECT id, `key`, val FROM ${table} ORDER BY id")
+    @ConstructorArgs({@Arg(column = "id", javaType = long.class), @Arg(column = "key", javaType = String.class),
+            @Arg(column = "val", javaType = String.class)})
+    Cursor<QueueRow> selectAll(@Param("table") String table);
+
+    /** Deletes the rows that were loaded, leaving any row added since (a higher id) to the next start. */
+    @Delete("DELETE FROM ${table} WHERE id <= #{maxId}")
+    int deleteUpTo(@Param("table") String table, @Param("maxId") long maxId);
+
+    @Insert("INSERT INTO ${table} (`key`, val) VALUES (#{key}, #{val})")
+    int insert(@Param("table") String table, @Param("key") String key, @Param("val") String val);
+
+    /** Fails when the table or one of its columns is missing. */
+    @Select("SELECT COUNT(*) FROM ${table} WHERE 1 = 0 AND `key` = val AND id = 0")
+    int probe(@Param("table") String table);
+}

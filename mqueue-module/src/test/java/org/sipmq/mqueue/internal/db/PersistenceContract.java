@@ -1,0 +1,423 @@
+package org.sipmq.mqueue.internal.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.sipmq.mqueue.MQueue;
+import org.sipmq.mqueue.MQueueDefinition;
+import org.sipmq.mqueue.MQueueItem;
+import org.sipmq.mqueue.MQueues;
+import org.sipmq.proxy.Lifecycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The persistence behaviour (spec §4), run against each real database by a subclass. Every test works on its own,
+ * uniquely named tables and drops them afterwards.
+ */
+abstract class PersistenceContract {
+    private static final Logger log = LoggerFactory.getLogger(PersistenceContract.class);
+    static final String DDL = "CREATE TABLE %s (id INT AUTO_INCREMENT PRIMARY KEY,"
+            + " `key` VARCHAR(64) NOT NULL DEFAULT '', val VARCHAR(4096) NOT NULL DEFAULT '')";
+
+    private final List<String> tables = new ArrayList<>();
+
+    /** The db_url the proxy under test is given. */
+    abstract String dbUrl();
+
+    /** A plain JDBC connection to the same database, for setting up and checking tables. */
+    abstract Connection connect() throws SQLException;
+
+    /** A db_url where nothing listens. */
+    abstract String unreachableUrl();
+
+    /** A database that the test can take down; its tables are created through {@link Downable#connect()}. */
+    abstract Downable downable() throws Exception;
+
+    interface Downable {
+        String dbUrl();
+
+        Connection connect() throws SQLException;
+
+        /** Closes every connection and stops listening. Idempotent. */
+        void takeDown() throws IOException;
+    }
+
+    /** One run of the proxy's persistence: the queues, the database and the persistence service, in a lifecycle. */
+    record Run(MQueues queues, Lifecycle lifecycle, QueuePersistence persistence) {
+        MQueue queue(String name) {
+            return queues.queue(name);
+        }
+    }
+
+    Run start(String dbUrl, MQueueDefinition... definitions) {
+        MQueues queues = TestQueues.create(definitions);
+        QueueDatabase database = new QueueDatabase(DbUrl.parse(dbUrl));
+        QueuePersistence persistence = new QueuePersistence(database, queues);
+        Lifecycle lifecycle = new Lifecycle(Set.of(database, persistence));
+        lifecycle.start();
+        return new Run(queues, lifecycle, persistence);
+    }
+
+    Run start(MQueueDefinition... definitions) {
+        return start(dbUrl(), definitions);
+    }
+
+    String newTable() throws SQLException {
+        return newTable(this::connect);
+    }
+
+    String newTable(ConnectionSource source) throws SQLException {
+        String name = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute(source, String.format(Locale.ROOT, DDL, name));
+        tables.add(name);
+        return name;
+    }
+
+    interface ConnectionSource {
+        Connection get() throws SQLException;
+    }
+
+    @AfterEach
+    void dropTables() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String t : tables) {
+                s.execute("DROP TABLE IF EXISTS " + t);
+            }
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        execute(this::connect, sql);
+    }
+
+    static void execute(ConnectionSource source, String sql) throws SQLException {
+        try (Connection c = source.get(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Inserts rows as Kamailio does: plain SQL, id left to the database. */
+    void insertRows(String table, String... keysAndValues) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (`key`, val) VALUES (?, ?)")) {
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                ps.setString(1, keysAndValues[i]);
+                ps.setString(2, keysAndValues[i + 1]);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    List<MQueueItem> rows(String table) throws SQLException {
+        return rows(this::connect, table);
+    }
+
+    static List<MQueueItem> rows(ConnectionSource source, String table) throws SQLException {
+        List<MQueueItem> rows = new ArrayList<>();
+        try (Connection c = source.get();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT `key`, val FROM " + table + " ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(new MQueueItem(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return rows;
+    }
+
+    int count(String table) throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    static List<MQueueItem> items(String... keysAndValues) {
+        List<MQueueItem> items = new ArrayList<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            items.add(new MQueueItem(keysAndValues[i], keysAndValues[i + 1]));
+        }
+        return items;
+    }
+
+    static List<MQueueItem> contents(MQueue q) {
+        List<MQueueItem> all = q.drainAll();
+        all.forEach(i -> q.add(i.key(), i.value()));
+        return all;
+    }
+
+    static MQueueDefinition def(String name, int size, int addmode, int dbmode) {
+        return new MQueueDefinition(name, size, addmode, dbmode);
+    }
+
+    @Test
+    void dbmode1SavesAtStopThenLoadsAndClearsAtStart() throws Exception {
+        String t = newTable();
+        Run first = start(def(t, 0, 0, 1));
+        first.queue(t).add("k1", "v1");
+        first.queue(t).add("k2", "v2");
+        first.lifecycle().stop();
+
+        assertThat(rows(t)).containsExactlyElementsOf(items("k1", "v1", "k2", "v2"));
+
+        Run second = start(def(t, 0, 0, 1));
+        assertThat(contents(second.queue(t))).containsExactlyElementsOf(items("k1", "v1", "k2", "v2"));
+        assertThat(rows(t)).isEmpty();
+        second.lifecycle().stop();
+        assertThat(rows(t)).containsExactlyElementsOf(items("k1", "v1", "k2", "v2"));
+    }
+
+    @Test
+    void dbmode2LoadsAndClearsButNeverSaves() throws Exception {
+        String t = newTable();
+        insertRows(t, "a", "1", "b", "2");
+
+        Run run = start(def(t, 0, 0, 2));
+        assertThat(contents(run.queue(t))).containsExactlyElementsOf(items("a", "1", "b", "2"));
+        assertThat(rows(t)).isEmpty();
+        run.queue(t).add("c", "3");
+        run.lifecycle().stop();
+
+        assertThat(rows(t)).isEmpty();
+    }
+
+    @Test
+    void dbmode3NeverLoadsNorClearsAndAppendsAtStop() throws Exception {
+        String t = newTable();
+        insertRows(t, "old", "0");
+
+        Run run = start(def(t, 0, 0, 3));
+        assertThat(run.queue(t).size()).isZero();
+        assertThat(rows(t)).containsExactlyElementsOf(items("old", "0"));
+        run.queue(t).add("new", "1");
+        run.lifecycle().stop();
+
+        assertThat(rows(t)).containsExactlyElementsOf(items("old", "0", "new", "1"));
+    }
+
+    @Test
+    void dbmode0QueueNeverTouchesItsTable() throws Exception {
+        String t = newTable();
+        String saved = newTable();
+        insertRows(t, "row", "1");
+
+        Run run = start(def(t, 0, 0, 0), def(saved, 0, 0, 1));
+        assertThat(run.queue(t).size()).isZero();
+        run.queue(t).add("memory", "only");
+        run.lifecycle().stop();
+
+        assertThat(rows(t)).containsExactlyElementsOf(items("row", "1"));
+    }
+
+    @Test
+    void fifoOrderSurvivesRestarts() throws Exception {
+        String t = newTable();
+        Run run = start(def(t, 0, 2, 1));
+        run.queue(t).add("a", "1");
+        run.queue(t).add("b", "1");
+        run.queue(t).add("c", "1");
+        run.lifecycle().stop();
+
+        run = start(def(t, 0, 2, 1));
+        run.queue(t).add("a", "2"); // addmode 2: the replaced key moves to the tail
+        run.queue(t).add("d", "2");
+        run.lifecycle().stop();
+
+        run = start(def(t, 0, 2, 1));
+        assertThat(contents(run.queue(t))).containsExactlyElementsOf(items("b", "1", "c", "1", "a", "2", "d", "2"));
+        run.lifecycle().stop();
+        assertThat(rows(t)).containsExactlyElementsOf(items("b", "1", "c", "1", "a", "2", "d", "2"));
+    }
+
+    @Test
+    void sizeLimitAppliesOnLoad() throws Exception {
+        String t = newTable();
+        insertRows(t, "a", "1", "b", "2", "c", "3");
+
+        Run run = start(def(t, 2, 0, 2));
+
+        assertThat(contents(run.queue(t))).containsExactlyElementsOf(items("b", "2", "c", "3"));
+        run.lifecycle().stop();
+    }
+
+    @Test
+    void addmodesApplyOnLoad() throws Exception {
+        String keepOldest = newTable();
+        String keepNewest = newTable();
+        insertRows(keepOldest, "k", "first", "x", "1", "k", "second");
+        insertRows(keepNewest, "k", "first", "x", "1", "k", "second");
+
+        Run run = start(def(keepOldest, 0, 1, 2), def(keepNewest, 0, 2, 2));
+
+        assertThat(contents(run.queue(keepOldest))).containsExactlyElementsOf(items("k", "first", "x", "1"));
+        assertThat(contents(run.queue(keepNewest))).containsExactlyElementsOf(items("x", "1", "k", "second"));
+        run.lifecycle().stop();
+    }
+
+    @Test
+    void nullColumnStopsStartUpAndLeavesEveryTableAsItWas() throws Exception {
+        String good = newTable();
+        String bad = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute("CREATE TABLE " + bad + " (id INT AUTO_INCREMENT PRIMARY KEY, `key` VARCHAR(64), val VARCHAR(64))");
+        tables.add(bad);
+        insertRows(good, "g", "1");
+        execute("INSERT INTO " + bad + " (`key`, val) VALUES ('a', '1')");
+        execute("INSERT INTO " + bad + " (`key`, val) VALUES (NULL, '2')");
+
+        assertThatThrownBy(() -> start(def(good, 0, 0, 1), def(bad, 0, 0, 1)))
+                .isInstanceOf(Lifecycle.ServiceStartException.class)
+                .hasMessageContaining("mqueue '" + bad + "'")
+                .hasMessageContaining("has a NULL key")
+                .hasMessageContaining("no table was changed");
+
+        assertThat(rows(good)).containsExactlyElementsOf(items("g", "1"));
+        assertThat(count(bad)).isEqualTo(2);
+    }
+
+    @Test
+    void nullValueStopsStartUp() throws Exception {
+        String bad = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute("CREATE TABLE " + bad + " (id INT AUTO_INCREMENT PRIMARY KEY, `key` VARCHAR(64), val VARCHAR(64))");
+        tables.add(bad);
+        execute("INSERT INTO " + bad + " (`key`, val) VALUES ('a', NULL)");
+
+        assertThatThrownBy(() -> start(def(bad, 0, 0, 2))).hasMessageContaining("has a NULL val");
+        assertThat(count(bad)).isEqualTo(1);
+    }
+
+    @Test
+    void missingTableStopsStartUpNamingQueueAndTable() throws Exception {
+        String good = newTable();
+        insertRows(good, "g", "1");
+        String missing = "it_missing_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+
+        assertThatThrownBy(() -> start(def(good, 0, 0, 1), def(missing, 0, 0, 1)))
+                .hasMessageContaining("mqueue '" + missing + "': cannot load table " + missing);
+        assertThat(rows(good)).containsExactlyElementsOf(items("g", "1"));
+    }
+
+    @Test
+    void missingTableOfASaveOnlyQueueStopsStartUp() {
+        String missing = "it_missing_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+
+        assertThatThrownBy(() -> start(def(missing, 0, 0, 3)))
+                .hasMessageContaining("mqueue '" + missing + "': table " + missing)
+                .hasMessageContaining("is not usable");
+    }
+
+    @Test
+    void emptyKeysAndValuesAreStoredAsEmptyStrings() throws Exception {
+        String t = newTable();
+        Run run = start(def(t, 0, 0, 1));
+        run.queue(t).add("", "");
+        run.queue(t).add("k", "");
+        run.queue(t).add("", "v");
+        run.lifecycle().stop();
+
+        assertThat(rows(t)).containsExactlyElementsOf(items("", "", "k", "", "", "v"));
+        run = start(def(t, 0, 0, 1));
+        assertThat(contents(run.queue(t))).containsExactlyElementsOf(items("", "", "k", "", "", "v"));
+        run.lifecycle().stop();
+    }
+
+    @Test
+    void failedInsertIsLoggedAndTheRestSaved() throws Exception {
+        String t = newTable();
+        Run run = start(def(t, 0, 0, 1));
+        run.queue(t).add("a", "1");
+        run.queue(t).add("k".repeat(65), "longer than the key column"); // VARCHAR(64)
+        run.queue(t).add("c", "3");
+        run.lifecycle().stop();
+
+        assertThat(rows(t)).containsExactlyElementsOf(items("a", "1", "c", "3"));
+        assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(2, 1));
+    }
+
+    @Test
+    void databaseDownAtStartStopsStartUpNamingTheDatabase() throws Exception {
+        String t = newTable();
+
+        assertThatThrownBy(() -> start(unreachableUrl(), def(t, 0, 0, 1)))
+                .isInstanceOf(Lifecycle.ServiceStartException.class)
+                .hasMessageContaining("service 'mqueue-db' failed to start: cannot connect to the mqueue database at "
+                        + DbUrl.parse(unreachableUrl()).target());
+    }
+
+    @Test
+    void databaseDownAtStopLosesTheItemsAndSaysSo() throws Exception {
+        Downable db = downable();
+        try {
+            String t = newTable(db::connect);
+            Run run = start(db.dbUrl(), def(t, 0, 0, 1));
+            run.queue(t).add("a", "1");
+            run.queue(t).add("b", "2");
+            db.takeDown();
+
+            run.lifecycle().stop();
+
+            assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(0, 2));
+        } finally {
+            db.takeDown();
+        }
+    }
+
+    @Test
+    void tableWrittenByKamailioLoadsAndOursReadsBackInIdOrder() throws Exception {
+        String t = newTable();
+        execute("INSERT INTO " + t + " (`key`, val) VALUES ('call-1', 'INVITE sip:a@b'), ('call-2', ''),"
+                + " ('call-3', 'BYE sip:c@d')");
+
+        Run run = start(def(t, 0, 0, 1));
+        assertThat(contents(run.queue(t))).containsExactlyElementsOf(
+                items("call-1", "INVITE sip:a@b", "call-2", "", "call-3", "BYE sip:c@d"));
+        run.queue(t).poll();
+        run.queue(t).add("call-4", "ACK");
+        run.lifecycle().stop();
+
+        assertThat(rows(t)).containsExactlyElementsOf(
+                items("call-2", "", "call-3", "BYE sip:c@d", "call-4", "ACK"));
+    }
+
+    @Test
+    void hundredThousandItemsAreSavedAndLoadedInOrder() throws Exception {
+        int n = 100_000;
+        String t = newTable();
+        Run run = start(def(t, 0, 0, 1));
+        for (int i = 0; i < n; i++) {
+            run.queue(t).add("key-" + i, "value of item " + i + " with some text to make a realistic row");
+        }
+        long saveStart = System.nanoTime();
+        run.lifecycle().stop();
+        long saveMillis = (System.nanoTime() - saveStart) / 1_000_000;
+
+        assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(n, 0));
+        long loadStart = System.nanoTime();
+        run = start(def(t, 0, 0, 1));
+        long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
+        List<MQueueItem> loaded = run.queue(t).drainAll();
+        run.lifecycle().stop();
+
+        assertThat(loaded).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(loaded.get(i).key()).isEqualTo("key-" + i);
+        }
+        log.info("BENCHMARK {}: {} items saved in {} ms, loaded (and table cleared) in {} ms",
+                getClass().getSimpleName(),
+                n, saveMillis, loadMillis);
+    }
+}
