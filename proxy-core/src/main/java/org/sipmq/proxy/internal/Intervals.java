@@ -1,6 +1,7 @@
 package org.sipmq.proxy.internal;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
@@ -8,7 +9,9 @@ import java.util.Locale;
  * {@code ms} and {@code s}. Zero and negative intervals are errors (Kamailio silently takes its default for 0).
  */
 public final class Intervals {
-    static final String EXPECTED = "expected: a whole number > 0 of seconds, or with a unit: 2s, 500ms, 250000u";
+    static final String EXPECTED = "expected: a whole number > 0 of seconds, or with a unit: 2s, 500ms, 250000u;"
+            + " at most 365 days";
+    private static final Duration MAX = Duration.ofDays(365);
 
     private Intervals() {
     }
@@ -17,28 +20,28 @@ public final class Intervals {
     public static Duration parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         String digits;
-        long unitNanos;
+        ChronoUnit unit;
         if (t.endsWith("ms")) {
             digits = t.substring(0, t.length() - 2);
-            unitNanos = 1_000_000L;
+            unit = ChronoUnit.MILLIS;
         } else if (t.endsWith("u")) {
             digits = t.substring(0, t.length() - 1);
-            unitNanos = 1_000L;
+            unit = ChronoUnit.MICROS;
         } else if (t.endsWith("s")) {
             digits = t.substring(0, t.length() - 1);
-            unitNanos = 1_000_000_000L;
+            unit = ChronoUnit.SECONDS;
         } else {
             digits = t;
-            unitNanos = 1_000_000_000L;
+            unit = ChronoUnit.SECONDS;
         }
         if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("'" + text + "' (" + EXPECTED + ")");
         }
-        long n = Long.parseLong(digits);
-        if (n == 0) {
+        Duration d = Duration.of(Long.parseLong(digits), unit);
+        if (d.isZero() || d.compareTo(MAX) > 0) {
             throw new IllegalArgumentException("'" + text + "' (" + EXPECTED + ")");
         }
-        return Duration.ofNanos(n * unitNanos);
+        return d;
     }
 
     /** Prints an interval back so that {@link #parse} reads it: whole seconds bare (as Kamailio), else microseconds. */
