@@ -3,6 +3,7 @@ package org.sipmq.proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,7 @@ public final class TimerConfig {
         List<TimerDefinition> timers = new ArrayList<>();
         Map<String, Setting> timerSources = new LinkedHashMap<>();
         Map<TimerExec, Setting> execs = new LinkedHashMap<>();
+        Map<String, Setting> execKeys = new HashMap<>(); // timer names are case-insensitive, route names are not
         Duration defaultInterval = DEFAULT_INTERVAL;
         Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         for (Setting s : file.module("rtimer")) {
@@ -79,8 +81,10 @@ public final class TimerConfig {
                 case "exec" -> {
                     TimerExec e = TimerExec.parse(s, errors);
                     if (e != null) {
-                        Setting first = execs.putIfAbsent(e, s);
-                        if (first != null) {
+                        Setting first = execKeys.putIfAbsent(key(e.timer()) + '\0' + e.route(), s);
+                        if (first == null) {
+                            execs.put(e, s);
+                        } else {
                             errors.add(s, "\"" + s.value() + "\": route '" + e.route() + "' already runs on timer '"
                                     + e.timer() + "' since " + first.where());
                         }

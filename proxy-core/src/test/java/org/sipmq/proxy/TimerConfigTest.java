@@ -72,7 +72,7 @@ class TimerConfigTest {
                 modparam("rtimer", "timer", "name=t4;speed=1")
                 modparam("rtimer", "exec", "timer=nope;route=A")
                 modparam("rtimer", "exec", "timer=t1;route=A")
-                modparam("rtimer", "exec", "timer=t1;route=A")
+                modparam("rtimer", "exec", "timer=T1;route=A")
                 modparam("rtimer", "default_interval", "0")
                 modparam("rtimer", "colour", "red")
                 """);
@@ -85,7 +85,7 @@ class TimerConfigTest {
                         + " of workers, 1 to 256)",
                 "t.cfg:5: modparam(\"rtimer\", \"timer\"): \"name=t4;speed=1\": unknown attribute 'speed' (expected:"
                         + " name, interval, mode)",
-                "t.cfg:8: modparam(\"rtimer\", \"exec\"): \"timer=t1;route=A\": route 'A' already runs on timer 't1'"
+                "t.cfg:8: modparam(\"rtimer\", \"exec\"): \"timer=T1;route=A\": route 'A' already runs on timer 'T1'"
                         + " since t.cfg:7",
                 "t.cfg:9: modparam(\"rtimer\", \"default_interval\"): '0' (expected: a whole number > 0 of seconds,"
                         + " or with a unit: 2s, 500ms, 250000u; at most 365 days)",

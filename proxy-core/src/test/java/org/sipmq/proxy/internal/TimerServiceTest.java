@@ -7,6 +7,7 @@ import jakarta.inject.Provider;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +20,7 @@ import org.sipmq.proxy.ConfigFile;
 import org.sipmq.proxy.Service;
 import org.sipmq.proxy.TimerConfig;
 import org.sipmq.proxy.TimerRoute;
+import org.sipmq.proxy.Vars;
 
 /** Real threads, with a 1 ms interval; every wait is bounded by the class timeout and by latches, never by sleeps. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -65,6 +67,30 @@ class TimerServiceTest {
         assertThat(threads).noneMatch(Thread::isAlive);
         assertThat(service.threads()).isEmpty();
         assertThat(runs.keySet()).containsExactlyInAnyOrder("0/A", "0/B", "1/A", "1/B", "2/A", "2/B");
+    }
+
+    @Test
+    void eachWorkersThreadLocalStatePersistsBetweenItsRuns() throws Exception {
+        Map<Integer, List<String>> seenByWorker = new ConcurrentHashMap<>();
+        CountDownLatch threeRunsEach = new CountDownLatch(2);
+        TimerRoute counting = ctx -> {
+            String previous = Vars.get("n");
+            String next = Integer.toString(previous == null ? 1 : Integer.parseInt(previous) + 1);
+            Vars.set("n", next);
+            List<String> seen = seenByWorker.computeIfAbsent(ctx.worker(), k -> new CopyOnWriteArrayList<>());
+            seen.add(next);
+            if (seen.size() == 3) {
+                threeRunsEach.countDown();
+            }
+        };
+        start("""
+                modparam("rtimer", "timer", "name=t;interval=1000u;mode=2")
+                modparam("rtimer", "exec", "timer=t;route=COUNT")
+                """, Map.of("COUNT", () -> counting));
+        assertThat(threeRunsEach.await(20, TimeUnit.SECONDS)).isTrue();
+        service.stop();
+        assertThat(seenByWorker.get(0)).startsWith("1", "2", "3");
+        assertThat(seenByWorker.get(1)).startsWith("1", "2", "3");
     }
 
     @Test
