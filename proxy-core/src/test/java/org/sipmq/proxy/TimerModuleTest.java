@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.inject.AbstractModule;
 import com.google.inject.CreationException;
 import com.google.inject.Module;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -158,5 +159,11 @@ class TimerModuleTest {
         assertThat(queue).isEmpty();
         assertThat(byWorker.keySet()).allMatch(w -> w >= 0 && w < 4);
         assertThat(byWorker.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(items);
+        MeterRegistry meters = app.injector().getInstance(MeterRegistry.class);
+        assertThat(meters.get("sipmq.rtimer.runs").tag("timer", "acc").timer().count()).isPositive();
+        assertThat(meters.get("sipmq.rtimer.route.runs").tags("timer", "acc", "route", "ACC_DRAIN").timer().count())
+                .isPositive();
+        assertThat(meters.get("sipmq.rtimer.failures").tags("timer", "acc", "route", "ACC_DRAIN").counter().count())
+                .isZero();
     }
 }

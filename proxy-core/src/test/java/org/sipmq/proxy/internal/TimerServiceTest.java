@@ -94,6 +94,31 @@ class TimerServiceTest {
     }
 
     @Test
+    void aSlowRunDelaysOnlyItsOwnWorker() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch slowEntered = new CountDownLatch(1);
+        CountDownLatch otherRanThrice = new CountDownLatch(3);
+        AtomicInteger slowRuns = new AtomicInteger();
+        TimerRoute route = ctx -> {
+            if (ctx.worker() == 0) {
+                slowRuns.incrementAndGet();
+                slowEntered.countDown();
+                release.await();
+            } else {
+                otherRanThrice.countDown();
+            }
+        };
+        start("""
+                modparam("rtimer", "timer", "name=t;interval=1000u;mode=2")
+                modparam("rtimer", "exec", "timer=t;route=R")
+                """, Map.of("R", () -> route));
+        assertThat(slowEntered.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(otherRanThrice.await(20, TimeUnit.SECONDS)).as("worker 1 ran while worker 0 was stuck").isTrue();
+        assertThat(slowRuns).hasValue(1);
+        release.countDown();
+    }
+
+    @Test
     void aRouteThatAlwaysThrowsDoesNotKillTheTimer() throws Exception {
         CountDownLatch threeRuns = new CountDownLatch(3);
         TimerRoute bad = ctx -> {
