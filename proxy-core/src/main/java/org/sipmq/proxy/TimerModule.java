@@ -33,11 +33,6 @@ public final class TimerModule extends SipmqModule {
         config = TimerConfig.read(file, errors);
     }
 
-    /** What was read; null before {@link #readConfig}. */
-    TimerConfig config() {
-        return config;
-    }
-
     @Override
     protected void configure() {
         if (config == null) {
