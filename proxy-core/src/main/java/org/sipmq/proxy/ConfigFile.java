@@ -55,6 +55,9 @@ public final class ConfigFile {
     /** Parses configuration text; {@code source} names it in errors (a file name). */
     public static ConfigFile parse(String source, String text, ConfigErrors errors) {
         List<Setting> settings = new ArrayList<>();
+        if (text.startsWith("\uFEFF")) { // a byte order mark, as some editors write
+            text = text.substring(1);
+        }
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             new LineParser(source, i + 1, lines[i], errors).parse(settings);
@@ -275,11 +278,11 @@ public final class ConfigFile {
         }
 
         private boolean atComment() {
-            return peek() == '#' || line.startsWith("//", pos);
+            return !atEnd() && (peek() == '#' || line.startsWith("//", pos));
         }
 
-        private boolean atQuote() {
-            return peek() == '"' || peek() == '\'';
+        private boolean atQuote() { // safe at the end of the line: a modparam may stop right after its comma
+            return !atEnd() && (peek() == '"' || peek() == '\'');
         }
 
         private boolean atEnd() {

@@ -30,6 +30,11 @@ public final class Format {
         return parts.length == 0 || (parts.length == 1 && parts[0] instanceof Literal);
     }
 
+    /** True when the format is exactly one pseudo-variable, with no text around it. */
+    boolean isSinglePv() {
+        return parts.length == 1 && parts[0] instanceof Pv;
+    }
+
     /** The text with each pseudo-variable replaced by its value; a null value prints as {@code <null>}. */
     public String render() {
         if (parts.length == 1) {

@@ -20,6 +20,7 @@ public final class Lifecycle {
 
     private final List<Service> services;
     private final List<Service> started = new ArrayList<>();
+    private boolean startCalled;
     private boolean stopped;
 
     @Inject
@@ -40,9 +41,10 @@ public final class Lifecycle {
      * @throws ServiceStartException naming the service that failed, after the ones already started were stopped
      */
     public synchronized void start() {
-        if (!started.isEmpty() || stopped) {
-            throw new IllegalStateException("lifecycle already started");
+        if (startCalled || stopped) { // not `started`: with no service, or none started yet, it stays empty
+            throw new IllegalStateException(stopped ? "lifecycle already stopped" : "lifecycle already started");
         }
+        startCalled = true;
         for (Service s : services) {
             log.info("starting {} ({})", s.name(), s.phase());
             try {
@@ -69,7 +71,7 @@ public final class Lifecycle {
             log.info("stopping {}", s.name());
             try {
                 s.stop();
-            } catch (RuntimeException | Error e) {
+            } catch (Exception | Error e) { // Exception too: a checked one can be thrown sneakily
                 log.error("service '{}' failed to stop cleanly", s.name(), e);
             }
         }
@@ -80,7 +82,8 @@ public final class Lifecycle {
         private static final long serialVersionUID = 1L;
 
         public ServiceStartException(String service, Throwable cause) {
-            super("service '" + service + "' failed to start: " + cause.getMessage(), cause);
+            super("service '" + service + "' failed to start: "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         }
     }
 }

@@ -53,8 +53,8 @@ public final class PvEngine {
     /** The value of one pseudo-variable such as {@code "$ci"} or {@code "$mqk(acc)"} for the calling thread, or null. */
     public String get(String pv) {
         Format f = compile(pv);
-        if (f.isLiteral()) {
-            throw new PvException("'" + pv + "' is not a pseudo-variable (expected: $name or $name(argument))");
+        if (!f.isSinglePv()) { // "$a and $b" would otherwise read as a rendered string, never null
+            throw new PvException("'" + pv + "' is not one pseudo-variable (expected: $name or $name(argument))");
         }
         return f.value();
     }

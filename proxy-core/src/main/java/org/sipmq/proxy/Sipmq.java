@@ -78,7 +78,11 @@ public final class Sipmq {
         for (ConfigCheck check : injector.getInstance(com.google.inject.Key.get(
                 new com.google.inject.TypeLiteral<Set<ConfigCheck>>() {
                 }))) {
-            check.check(errors);
+            try {
+                check.check(errors);
+            } catch (RuntimeException e) { // a broken check must not hide the errors already found
+                errors.add("config check " + check.getClass().getName(), "failed: " + e);
+            }
         }
         errors.throwIfAny();
         return new Sipmq(injector);

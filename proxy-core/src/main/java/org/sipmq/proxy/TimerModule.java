@@ -1,0 +1,51 @@
+package org.sipmq.proxy;
+
+import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+import org.sipmq.proxy.internal.TimerRouteCheck;
+import org.sipmq.proxy.internal.TimerService;
+import org.sipmq.proxy.internal.TimerWorker;
+
+/**
+ * Kamailio's {@code rtimer}: reads the {@code modparam("rtimer", ...)} settings into a {@link TimerConfig}, runs each
+ * timer's {@link TimerRoute}s on its dedicated workers (a {@link Service} of phase {@link Service.Phase#TIMERS}), checks
+ * that every {@code exec} names a bound route, and provides {@code $rtimer_worker}. Give it to
+ * {@link Sipmq#configure} directly (not through {@code install}), so that it reads its configuration.
+ *
+ * <pre>
+ * Sipmq app = Sipmq.configure(Path.of("sipmq.cfg"), new TimerModule(), new AbstractModule() {
+ *     protected void configure() {
+ *         TimerRoutes.bind(binder(), "ACC_DRAIN").to(AccDrain.class);
+ *     }
+ * });
+ * </pre>
+ *
+ * <p>
+ * Metrics: {@code sipmq.rtimer.runs} (timer: runs of a worker and their duration, tag {@code timer}),
+ * {@code sipmq.rtimer.route.runs} (timer, tags {@code timer}, {@code route}), {@code sipmq.rtimer.failures} (counter,
+ * tags {@code timer}, {@code route}).
+ */
+public final class TimerModule extends SipmqModule {
+    private TimerConfig config;
+
+    @Override
+    protected void readConfig(ConfigFile file, ConfigErrors errors) {
+        config = TimerConfig.read(file, errors);
+    }
+
+    @Override
+    protected void configure() {
+        if (config == null) {
+            addError("TimerModule's configuration was never read: pass the module to Sipmq.configure(...) itself,"
+                    + " not through install()");
+            config = TimerConfig.empty();
+        }
+        bind(TimerConfig.class).toInstance(config);
+        TimerRoutes.routes(binder());
+        MapBinder.newMapBinder(binder(), String.class, PvProvider.class)
+                .addBinding("rtimer_worker")
+                .toInstance(TimerWorker.WORKER_PV);
+        Multibinder.newSetBinder(binder(), Service.class).addBinding().to(TimerService.class);
+        Multibinder.newSetBinder(binder(), ConfigCheck.class).addBinding().to(TimerRouteCheck.class);
+    }
+}
