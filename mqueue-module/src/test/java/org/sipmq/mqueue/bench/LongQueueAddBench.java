@@ -1,0 +1,75 @@
+package org.sipmq.mqueue.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Addmode 2 (unique key, keep newest) with the queue held at {@code queued} items: Kamailio scans the queue for the key
+ * on every add, so its cost grows with the length; ours must not. Each operation adds a key not queued and fetches the
+ * oldest (so the length stays put), or replaces a queued key (moving it to the tail).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Threads(1)
+@State(Scope.Thread)
+public class LongQueueAddBench {
+    @Param({"0", "100000"})
+    public int queued;
+
+    private BenchQueues queue;
+    private String[] keys;
+    private String[] values;
+    private int next;
+
+    @Setup
+    public void setUp() {
+        queue = BenchQueues.of("addmode2", 0);
+        // More keys than queued items: the key added now left the queue long ago, so it is always new.
+        keys = new String[queued + 1024];
+        values = new String[1024];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = BenchQueues.key(0, i);
+        }
+        for (int i = 0; i < values.length; i++) {
+            values[i] = BenchQueues.value(i);
+        }
+        for (next = 0; next < queued; next++) {
+            queue.add(keys[next], values[next & 1023]);
+        }
+    }
+
+    @Benchmark
+    public Object addNewKeyThenFetch() {
+        int i = next;
+        next = i + 1 == keys.length ? 0 : i + 1;
+        queue.add(keys[i], values[i & 1023]);
+        return queue.take();
+    }
+
+    /** With an empty queue this is a plain add + fetch of the same key; with 100,000 a move to the tail. */
+    @Benchmark
+    public void replaceQueuedKey() {
+        int i = next;
+        next = i + 1 == keys.length ? 0 : i + 1;
+        if (queued == 0) {
+            queue.add(keys[i], values[i & 1023]);
+            queue.take();
+        } else {
+            queue.add(keys[(i * 7919) % queued], values[i & 1023]);
+        }
+    }
+}
