@@ -1,5 +1,6 @@
 package org.sipmq.mqueue;
 
+import java.util.Objects;
 import org.sipmq.mqueue.internal.QueuesModule;
 import org.sipmq.proxy.ConfigErrors;
 import org.sipmq.proxy.ConfigFile;
@@ -28,7 +29,7 @@ public final class MQueueModule extends SipmqModule {
 
     /** A module with a configuration built in code; it reads nothing from the file. */
     public MQueueModule(MQueueConfig config) {
-        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.config = Objects.requireNonNull(config, "config");
         this.fromFile = false;
     }
 

@@ -15,9 +15,10 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Addmode 2 (unique key, keep newest) with the queue held at {@code queued} items: Kamailio scans the queue for the key
- * on every add, so its cost grows with the length; ours must not. Each operation adds a key not queued and fetches the
- * oldest (so the length stays put), or replaces a queued key (moving it to the tail).
+ * An add of a key not queued, then a fetch of the oldest, with the queue held at {@code queued} items. Kamailio scans
+ * the queue for the key on every add in addmode 2, so its cost grows with the length; ours must not. The FIFO queues
+ * (addmode 0, {@link java.util.concurrent.ConcurrentLinkedQueue}) show what the same access pattern costs with no key
+ * index at all: with 100,000 items and more, every operation touches memory that is no longer in the CPU caches.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -27,7 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 @State(Scope.Thread)
 public class LongQueueAddBench {
-    @Param({"0", "100000"})
+    @Param({"addmode2", "addmode0", "ConcurrentLinkedQueue"})
+    public String impl;
+
+    @Param({"0", "100000", "1000000"})
     public int queued;
 
     private BenchQueues queue;
@@ -37,7 +41,7 @@ public class LongQueueAddBench {
 
     @Setup
     public void setUp() {
-        queue = BenchQueues.of("addmode2", 0);
+        queue = BenchQueues.of(impl, 0);
         // More keys than queued items: the key added now left the queue long ago, so it is always new.
         keys = new String[queued + 1024];
         values = new String[1024];
@@ -58,18 +62,5 @@ public class LongQueueAddBench {
         next = i + 1 == keys.length ? 0 : i + 1;
         queue.add(keys[i], values[i & 1023]);
         return queue.take();
-    }
-
-    /** With an empty queue this is a plain add + fetch of the same key; with 100,000 a move to the tail. */
-    @Benchmark
-    public void replaceQueuedKey() {
-        int i = next;
-        next = i + 1 == keys.length ? 0 : i + 1;
-        if (queued == 0) {
-            queue.add(keys[i], values[i & 1023]);
-            queue.take();
-        } else {
-            queue.add(keys[(i * 7919) % queued], values[i & 1023]);
-        }
     }
 }
