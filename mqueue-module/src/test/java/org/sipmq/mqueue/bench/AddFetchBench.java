@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public abstract class AddFetchBench {
     @State(Scope.Benchmark)
     public static class Shared {
-        @Param({"addmode0", "addmode1", "addmode2", "kemi-addmode2", "ArrayBlockingQueue", "ConcurrentLinkedQueue"})
+        @Param({"addmode0", "addmode0-noclock", "addmode1", "addmode2", "kemi-addmode2", "ArrayBlockingQueue",
+                "ConcurrentLinkedQueue"})
         public String impl;
 
         BenchQueues queue;

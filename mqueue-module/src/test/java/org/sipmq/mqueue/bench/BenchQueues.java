@@ -1,5 +1,6 @@
 package org.sipmq.mqueue.bench;
 
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.sipmq.mqueue.MQueue;
@@ -7,6 +8,7 @@ import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueues;
+import org.sipmq.mqueue.internal.QueuesModule;
 
 /** The queues under measurement behind one tiny interface, so that every benchmark runs each the same way. */
 interface BenchQueues {
@@ -17,12 +19,15 @@ interface BenchQueues {
     Object take();
 
     /**
-     * {@code addmode0..2}: our queue through the idiomatic API; {@code kemi-addmode2}: the same through
+     * {@code addmode0..2}: our queue through the idiomatic API; {@code addmode0-noclock}: addmode 0 with a clock that
+     * costs nothing, to show the price of the per-item timestamp ({@code System.nanoTime()}); {@code kemi-addmode2}: the same through
      * {@code mq_add}/{@code mq_fetch} (thread slot, format fast path); the JDK baselines hold {@link MQueueItem}s.
      */
     static BenchQueues of(String impl, int capacity) {
         return switch (impl) {
             case "addmode0" -> ours(0);
+            case "addmode0-noclock" -> ours(QueuesModule.create(MQueueConfig.of(new MQueueDefinition("q", 0, 0, 0)),
+                    Map.of(), () -> 0L).queue("q"));
             case "addmode1" -> ours(1);
             case "addmode2" -> ours(2);
             case "kemi-addmode2" -> {
@@ -46,7 +51,10 @@ interface BenchQueues {
     }
 
     private static BenchQueues ours(int addmode) {
-        MQueue q = MQueues.create(MQueueConfig.of(new MQueueDefinition("q", 0, addmode, 0))).queue("q");
+        return ours(MQueues.create(MQueueConfig.of(new MQueueDefinition("q", 0, addmode, 0))).queue("q"));
+    }
+
+    private static BenchQueues ours(MQueue q) {
         return new BenchQueues() {
             @Override
             public void add(String key, String value) {
