@@ -72,7 +72,9 @@ public final class DefinitionParser {
         skipSpace();
         if (attr.isEmpty()) {
             if (!atEnd() && peek() == ';') {
-                error("empty attribute at ';;' (expected: one ';' between attributes)");
+                error(text.startsWith(";;", pos)
+                        ? "empty attribute at ';;' (expected: one ';' between attributes)"
+                        : "empty attribute before ';' at column " + (pos + 1) + " (expected: attr=value)");
             } else if (!atEnd() && peek() == ',') {
                 return comma();
             } else {

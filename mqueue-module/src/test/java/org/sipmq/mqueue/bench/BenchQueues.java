@@ -1,5 +1,7 @@
 package org.sipmq.mqueue.bench;
 
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,6 +43,28 @@ interface BenchQueues {
                     @Override
                     public Object take() {
                         return mq.mq_fetch("q") == 1 ? mq.mqk_get("q") : null;
+                    }
+                };
+            }
+            case "LinkedHashMap" -> {
+                // The bare JDK structure our addmodes 1/2 use, without lock, timestamp or item object.
+                LinkedHashMap<String, String> map = new LinkedHashMap<>();
+                yield new BenchQueues() {
+                    @Override
+                    public void add(String key, String value) {
+                        map.remove(key);
+                        map.put(key, value);
+                    }
+
+                    @Override
+                    public Object take() {
+                        Iterator<Map.Entry<String, String>> it = map.entrySet().iterator();
+                        if (!it.hasNext()) {
+                            return null;
+                        }
+                        Map.Entry<String, String> e = it.next();
+                        it.remove();
+                        return e;
                     }
                 };
             }

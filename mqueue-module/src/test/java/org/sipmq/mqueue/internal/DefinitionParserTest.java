@@ -93,6 +93,11 @@ class DefinitionParserTest {
     }
 
     @Test
+    void rejectsLeadingSemicolon() {
+        assertOnlyError(";name=acc", "empty attribute before ';' at column 1");
+    }
+
+    @Test
     void rejectsUnknownAttribute() {
         assertOnlyError("name=acc;sise=1", "unknown attribute 'sise'", "name, size, addmode, dbmode");
     }
