@@ -3,8 +3,16 @@ package org.sipmq.mqueue.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +195,57 @@ class RealMQueuesTest {
         assertThat(mq.mq_fetch("acc")).isEqualTo(1);
         assertThat(mq.mqk_get("acc")).isEqualTo("$ci");
         assertThat(callIdReads).hasValue(0);
+    }
+
+    @Test
+    void concurrentFetchersEachReadTheirOwnSlot() throws Exception {
+        int perProducer = 10_000;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            AtomicInteger producing = new AtomicInteger(2);
+            List<Future<?>> producers = new ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                int producer = p;
+                producers.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perProducer; i++) {
+                        mq.mq_add("acc", producer + ":" + i, "v" + producer + ":" + i);
+                    }
+                    producing.decrementAndGet();
+                    return null;
+                }));
+            }
+            List<Future<List<String>>> fetchers = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                fetchers.add(pool.submit(() -> {
+                    start.await();
+                    List<String> got = new ArrayList<>();
+                    while (producing.get() > 0 || mq.mq_size("acc") > 0) {
+                        if (mq.mq_fetch("acc") == 1) {
+                            String key = mq.mqk_get("acc");
+                            assertThat(mq.mqv_get("acc")).isEqualTo("v" + key);
+                            got.add(key);
+                        }
+                    }
+                    return got;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : producers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            Set<String> all = new HashSet<>();
+            for (Future<List<String>> f : fetchers) {
+                for (String key : f.get(60, TimeUnit.SECONDS)) {
+                    assertThat(all.add(key)).as("fetched twice: %s", key).isTrue();
+                }
+            }
+            assertThat(all).hasSize(2 * perProducer);
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test
