@@ -1,6 +1,13 @@
 package org.sipmq.mqueue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import org.sipmq.mqueue.internal.DefinitionParser;
+import org.sipmq.proxy.ConfigErrors;
+import org.sipmq.proxy.ConfigException;
+import org.sipmq.proxy.Setting;
 
 /**
  * One queue's definition, as Kamailio's {@code mqueue} parameter gives it: {@code name=acc;size=100;addmode=2}.
@@ -27,9 +34,51 @@ public record MQueueDefinition(String name, int size, int addmode, int dbmode) {
         }
     }
 
-    /** The definition printed back in Kamailio's syntax, so that it parses to an equal definition. */
+    /**
+     * Parses one {@code mqueue} definition string (spec §1.1): Kamailio's syntax, plus our stricter checks.
+     *
+     * @throws ConfigException listing every error of the string, each naming it, the attribute and the expectation
+     */
+    public static MQueueDefinition parse(String text) {
+        Objects.requireNonNull(text, "text");
+        List<String> errors = new ArrayList<>();
+        MQueueDefinition definition = DefinitionParser.parse(text,
+                message -> errors.add("mqueue \"" + text + "\": " + message));
+        if (definition == null) {
+            throw new ConfigException(errors);
+        }
+        return definition;
+    }
+
+    /**
+     * Parses the value of an {@code mqueue} setting, reporting every error to {@code errors} with the setting's file
+     * and line; empty when there was any error.
+     */
+    public static Optional<MQueueDefinition> parse(Setting setting, ConfigErrors errors) {
+        String text = setting.value();
+        return Optional.ofNullable(
+                DefinitionParser.parse(text, message -> errors.add(setting, "\"" + text + "\": " + message)));
+    }
+
+    /**
+     * The definition printed back in Kamailio's syntax, so that it parses to an equal definition. The name is quoted
+     * when it holds a space, {@code ;}, {@code ,}, {@code =} or a quote. A name holding both {@code "} and {@code '}
+     * (possible through {@code mqueue_name} only) cannot be quoted in Kamailio's syntax and is printed as is.
+     */
     @Override
     public String toString() {
-        return "name=" + name + ";size=" + size + ";addmode=" + addmode + ";dbmode=" + dbmode;
+        return "name=" + quoteIfNeeded(name) + ";size=" + size + ";addmode=" + addmode + ";dbmode=" + dbmode;
+    }
+
+    private static String quoteIfNeeded(String name) {
+        boolean plain = true;
+        for (int i = 0; i < name.length() && plain; i++) {
+            char c = name.charAt(i);
+            plain = !(Character.isWhitespace(c) || c == ';' || c == ',' || c == '=' || c == '"' || c == '\'');
+        }
+        if (plain) {
+            return name;
+        }
+        return name.indexOf('"') < 0 ? '"' + name + '"' : "'" + name + "'";
     }
 }

@@ -1,7 +1,10 @@
 package org.sipmq.mqueue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.sipmq.mqueue.internal.QueuesModule;
+import org.sipmq.proxy.PvProvider;
 
 /**
  * Every queue of the proxy, and Kamailio's mqueue functions under their own names and return codes (KEMI semantics,
@@ -13,6 +16,19 @@ import java.util.Optional;
  * Kamailio's script: {@code mq_add("acc", "$ci", "$rm $fu $tu")}. For literal keys and values use {@link MQueue}.
  */
 public interface MQueues {
+    /**
+     * Queues built without Guice, for tests and embedders. Format strings may use {@code $mqk}, {@code $mqv},
+     * {@code $mq_size} and {@code $var}.
+     */
+    static MQueues create(MQueueConfig config) {
+        return QueuesModule.create(config, Map.of(), System::nanoTime);
+    }
+
+    /** As {@link #create(MQueueConfig)}, with more pseudo-variables (such as a SIP message's) for the formats. */
+    static MQueues create(MQueueConfig config, Map<String, PvProvider> otherPvs) {
+        return QueuesModule.create(config, otherPvs, System::nanoTime);
+    }
+
     /** 1 on success (also when addmode 1 ignored a duplicate or the oldest item was dropped); -1 unknown queue. */
     int mq_add(String queue, String key, String value);
 

@@ -1,0 +1,181 @@
+package org.sipmq.mqueue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.sipmq.proxy.ConfigErrors;
+import org.sipmq.proxy.ConfigFile;
+import org.sipmq.proxy.Setting;
+
+/**
+ * The mqueue module's configuration, immutable: the queue definitions in definition order and the raw {@code db_url}.
+ * Read once from the {@code modparam("mqueue", ...)} lines of the configuration file (spec §1).
+ */
+public final class MQueueConfig {
+    /** No queues and no database. */
+    public static final MQueueConfig EMPTY = new MQueueConfig(List.of(), null);
+
+    private final List<MQueueDefinition> definitions;
+    private final String dbUrl;
+
+    private MQueueConfig(List<MQueueDefinition> definitions, String dbUrl) {
+        this.definitions = List.copyOf(definitions);
+        this.dbUrl = dbUrl;
+    }
+
+    /**
+     * A configuration built in code (for tests and embedders), checked like a file.
+     *
+     * @throws IllegalArgumentException when two definitions share a name, or a queue with dbmode 1-3 has no database
+     */
+    public static MQueueConfig of(List<MQueueDefinition> definitions, Optional<String> dbUrl) {
+        Objects.requireNonNull(dbUrl, "dbUrl");
+        ConfigErrors errors = new ConfigErrors();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < definitions.size(); i++) {
+            MQueueDefinition d = definitions.get(i);
+            Integer first = seen.putIfAbsent(d.name(), i);
+            if (first != null) {
+                errors.add("definition " + (i + 1),
+                        "mqueue '" + d.name() + "' defined twice (first as definition " + (first + 1) + ")");
+            }
+            if (d.dbmode() != 0 && dbUrl.isEmpty()) {
+                errors.add("definition " + (i + 1), noDbUrl(d));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", errors.messages()));
+        }
+        return new MQueueConfig(definitions, dbUrl.orElse(null));
+    }
+
+    /** A configuration of these queues, without a database. */
+    public static MQueueConfig of(MQueueDefinition... definitions) {
+        return of(List.of(definitions), Optional.empty());
+    }
+
+    /**
+     * Reads {@code file.module("mqueue")} in order: {@code mqueue} (a full definition), {@code mqueue_name} (a queue
+     * with the {@code mqueue_size}/{@code mqueue_addmode} in force on that line), {@code mqueue_size},
+     * {@code mqueue_addmode} and {@code db_url}. Every problem goes to {@code errors}; the result holds the valid
+     * definitions, so that the application can still be wired and report the other modules' errors too.
+     */
+    public static MQueueConfig read(ConfigFile file, ConfigErrors errors) {
+        Reader reader = new Reader(errors);
+        for (Setting s : file.module("mqueue")) {
+            reader.read(s);
+        }
+        return reader.finish();
+    }
+
+    /** Every queue definition, in definition order. */
+    public List<MQueueDefinition> definitions() {
+        return definitions;
+    }
+
+    /** The {@code db_url} as written, for the persistence layer to parse; empty when not given. */
+    public Optional<String> dbUrl() {
+        return Optional.ofNullable(dbUrl);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MQueueConfig c && c.definitions.equals(definitions) && Objects.equals(c.dbUrl, dbUrl);
+    }
+
+    @Override
+    public int hashCode() {
+        return definitions.hashCode() * 31 + Objects.hashCode(dbUrl);
+    }
+
+    /** Shows the definitions; the database URL may hold a password and is never printed. */
+    @Override
+    public String toString() {
+        return "MQueueConfig" + definitions + (dbUrl != null ? " with db_url" : "");
+    }
+
+    private static String noDbUrl(MQueueDefinition d) {
+        return "mqueue '" + d.name() + "' has dbmode=" + d.dbmode()
+                + " but no database is configured (expected: modparam(\"mqueue\", \"db_url\", \"mysql://user:password@host/db\")"
+                + " or dbmode=0)";
+    }
+
+    /** The state of one pass over the settings: the globals in force and what was defined where. */
+    private static final class Reader {
+        private final ConfigErrors errors;
+        private final List<MQueueDefinition> definitions = new ArrayList<>();
+        private final Map<String, Setting> definedAt = new HashMap<>();
+        private int size;
+        private int addmode;
+        private Setting dbUrl;
+
+        Reader(ConfigErrors errors) {
+            this.errors = errors;
+        }
+
+        void read(Setting s) {
+            switch (s.name()) {
+                case "mqueue" -> MQueueDefinition.parse(s, errors).ifPresent(d -> define(s, d));
+                case "mqueue_name" -> {
+                    if (s.value().isEmpty()) {
+                        errors.add(s, "\"\" (expected: a non-empty queue name)");
+                    } else {
+                        define(s, new MQueueDefinition(s.value(), size, addmode, 0));
+                    }
+                }
+                case "mqueue_size" -> size = number(s, Integer.MAX_VALUE, "an integer >= 0", size);
+                case "mqueue_addmode" -> addmode = number(s, 2, "0, 1 or 2", addmode);
+                case "db_url" -> {
+                    if (dbUrl != null) {
+                        errors.add(s,
+                                "given twice (first at " + dbUrl.where() + "; expected: one db_url for all queues)");
+                    } else if (s.value().isBlank()) {
+                        errors.add(s, "\"" + s.value() + "\" (expected: mysql://user:password@host[:port]/database)");
+                    } else {
+                        dbUrl = s;
+                    }
+                }
+                default -> errors.add(s, "unknown mqueue parameter '" + s.name()
+                        + "' (expected one of: mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url)");
+            }
+        }
+
+        private void define(Setting s, MQueueDefinition d) {
+            Setting first = definedAt.putIfAbsent(d.name(), s);
+            if (first != null) {
+                errors.add(s, "mqueue '" + d.name() + "' defined twice (first at " + first.where()
+                        + "; names are case-sensitive, expected: a unique name)");
+                return;
+            }
+            definitions.add(d);
+        }
+
+        private int number(Setting s, int max, String expected, int keep) {
+            String v = s.value();
+            if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                try {
+                    int n = Integer.parseInt(v);
+                    if (n <= max) {
+                        return n;
+                    }
+                } catch (NumberFormatException tooLarge) {
+                    // reported below
+                }
+            }
+            errors.add(s, "\"" + v + "\" (expected: " + expected + ")");
+            return keep;
+        }
+
+        MQueueConfig finish() {
+            for (MQueueDefinition d : definitions) {
+                if (d.dbmode() != 0 && dbUrl == null) {
+                    errors.add(definedAt.get(d.name()), noDbUrl(d));
+                }
+            }
+            return new MQueueConfig(definitions, dbUrl == null ? null : dbUrl.value());
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package org.sipmq.mqueue.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.sipmq.mqueue.MQueue;
+import org.sipmq.mqueue.MQueueDefinition;
+import org.sipmq.mqueue.MQueueItem;
+import org.sipmq.mqueue.MQueueStats;
+
+/**
+ * One queue. Addmode 0 is an {@link ArrayDeque}; addmodes 1 and 2 an insertion-ordered {@link LinkedHashMap} from key
+ * to item, so that de-duplication, replacement (remove + append moves the key to the tail), eviction of the oldest and
+ * fetch are all O(1) where Kamailio scans the queue. One lock per queue guards only the structure and the counters;
+ * items and their timestamps are made before taking it.
+ */
+final class RealMQueue implements MQueue {
+    private final MQueueDefinition definition;
+    private final int index;
+    private final LongSupplier nanoClock;
+    private final int limit;
+    private final boolean keepOldest;
+    private final ArrayDeque<Node> fifo;
+    private final LinkedHashMap<String, Node> keyed;
+    private final Object lock = new Object();
+
+    /** Written under the lock, read without it so that {@code mq_size} never waits. */
+    private volatile int count;
+    private long adds;
+    private long evictions;
+    private long duplicatesIgnored;
+    private long replaced;
+    private long fetches;
+
+    RealMQueue(MQueueDefinition definition, int index, LongSupplier nanoClock) {
+        this.definition = Objects.requireNonNull(definition, "definition");
+        this.index = index;
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.limit = definition.size() == 0 ? Integer.MAX_VALUE : definition.size();
+        this.keepOldest = definition.addmode() == 1;
+        this.fifo = definition.addmode() == 0 ? new ArrayDeque<>() : null;
+        this.keyed = definition.addmode() == 0 ? null : new LinkedHashMap<>();
+    }
+
+    /** The queue's position in definition order, which is also its slot index in every thread. */
+    int index() {
+        return index;
+    }
+
+    @Override
+    public String name() {
+        return definition.name();
+    }
+
+    @Override
+    public MQueueDefinition definition() {
+        return definition;
+    }
+
+    @Override
+    public void add(String key, String value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        Node node = new Node(key, value, nanoClock.getAsLong());
+        synchronized (lock) {
+            adds++;
+            int n;
+            if (fifo != null) {
+                fifo.addLast(node);
+                n = fifo.size();
+            } else if (keepOldest) {
+                if (keyed.putIfAbsent(key, node) != null) {
+                    duplicatesIgnored++;
+                    return;
+                }
+                n = keyed.size();
+            } else {
+                if (keyed.remove(key) != null) {
+                    // Same count as before: a replacement never evicts.
+                    keyed.put(key, node);
+                    replaced++;
+                    return;
+                }
+                keyed.put(key, node);
+                n = keyed.size();
+            }
+            if (n > limit) {
+                removeOldest();
+                evictions++;
+                n--;
+            }
+            count = n;
+        }
+    }
+
+    /** Takes the oldest item, or null when empty. */
+    Node take() {
+        synchronized (lock) {
+            if (count == 0) {
+                return null;
+            }
+            fetches++;
+            count--;
+            return removeOldest();
+        }
+    }
+
+    private Node removeOldest() {
+        if (fifo != null) {
+            return fifo.pollFirst();
+        }
+        Iterator<Node> it = keyed.values().iterator();
+        Node oldest = it.next();
+        it.remove();
+        return oldest;
+    }
+
+    @Override
+    public Optional<MQueueItem> poll() {
+        Node n = take();
+        return n == null ? Optional.empty() : Optional.of(n.toItem());
+    }
+
+    /** One item at a time, so that the consumer runs outside the lock and a failing consumer loses only its item. */
+    @Override
+    public int drain(int max, Consumer<? super MQueueItem> consumer) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max: " + max + " (expected: >= 0)");
+        }
+        Objects.requireNonNull(consumer, "consumer");
+        int taken = 0;
+        while (taken < max) {
+            Node n = take();
+            if (n == null) {
+                break;
+            }
+            taken++;
+            consumer.accept(n.toItem());
+        }
+        return taken;
+    }
+
+    @Override
+    public List<MQueueItem> drainAll() {
+        List<MQueueItem> out;
+        synchronized (lock) {
+            out = new ArrayList<>(count);
+            Iterator<Node> it = fifo != null ? fifo.iterator() : keyed.values().iterator();
+            while (it.hasNext()) {
+                out.add(it.next().toItem());
+            }
+            if (fifo != null) {
+                fifo.clear();
+            } else {
+                keyed.clear();
+            }
+            fetches += out.size();
+            count = 0;
+        }
+        return out;
+    }
+
+    @Override
+    public int size() {
+        return count;
+    }
+
+    @Override
+    public MQueueStats stats() {
+        long now = nanoClock.getAsLong();
+        synchronized (lock) {
+            long age = 0;
+            if (count > 0) {
+                Node oldest = fifo != null ? fifo.peekFirst() : keyed.values().iterator().next();
+                age = Math.max(0, now - oldest.enqueuedNanos);
+            }
+            return new MQueueStats(adds, evictions, duplicatesIgnored, replaced, fetches, age);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "mqueue '" + name() + "' (" + count + " items)";
+    }
+}

@@ -1,0 +1,180 @@
+package org.sipmq.mqueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.sipmq.proxy.ConfigErrors;
+import org.sipmq.proxy.ConfigFile;
+
+class MQueueConfigTest {
+    private final ConfigErrors errors = new ConfigErrors();
+
+    private MQueueConfig read(String... lines) {
+        ConfigFile file = ConfigFile.parse("test.cfg", String.join("\n", lines), errors);
+        assertThat(errors.messages()).as("file syntax").isEmpty();
+        return MQueueConfig.read(file, errors);
+    }
+
+    @Test
+    void readsDefinitionsInDefinitionOrder() {
+        MQueueConfig c = read("modparam(\"mqueue\", \"mqueue\", \"name=b;size=10\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=a;addmode=2\")",
+                "modparam(\"mqueue\", \"mqueue_name\", \"c\")");
+
+        assertThat(errors.messages()).isEmpty();
+        assertThat(c.definitions()).containsExactly(new MQueueDefinition("b", 10, 0, 0),
+                new MQueueDefinition("a", 0, 2, 0), new MQueueDefinition("c", 0, 0, 0));
+        assertThat(c.dbUrl()).isEmpty();
+    }
+
+    @Test
+    void mqueueNameTakesSizeAndAddmodeInForceOnItsLine() {
+        MQueueConfig c = read("modparam(\"mqueue\", \"mqueue_name\", \"first\")",
+                "modparam(\"mqueue\", \"mqueue_size\", 50)", "modparam(\"mqueue\", \"mqueue_name\", \"second\")",
+                "modparam(\"mqueue\", \"mqueue_addmode\", 2)", "modparam(\"mqueue\", \"mqueue_name\", \"third\")",
+                "modparam(\"mqueue\", \"mqueue_size\", 0)", "modparam(\"mqueue\", \"mqueue_name\", \"fourth\")");
+
+        assertThat(errors.messages()).isEmpty();
+        assertThat(c.definitions()).containsExactly(new MQueueDefinition("first", 0, 0, 0),
+                new MQueueDefinition("second", 50, 0, 0), new MQueueDefinition("third", 50, 2, 0),
+                new MQueueDefinition("fourth", 0, 2, 0));
+    }
+
+    @Test
+    void globalsNeverAffectFullDefinitions() {
+        MQueueConfig c = read("modparam(\"mqueue\", \"mqueue_size\", 50)",
+                "modparam(\"mqueue\", \"mqueue_addmode\", 1)",
+                "modparam(\"mqueue\", \"mqueue\", \"name=full\")");
+
+        assertThat(c.definitions()).containsExactly(new MQueueDefinition("full", 0, 0, 0));
+    }
+
+    @Test
+    void mqueueNameIsTheWholeStringUnparsed() {
+        MQueueConfig c = read("modparam(\"mqueue\", \"mqueue_name\", \"a;size=3 b\")");
+
+        assertThat(c.definitions()).containsExactly(new MQueueDefinition("a;size=3 b", 0, 0, 0));
+    }
+
+    @Test
+    void namesAreCaseSensitiveSoQAndBigQAreTwoQueues() {
+        MQueueConfig c = read("modparam(\"mqueue\", \"mqueue\", \"name=q\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=Q\")");
+
+        assertThat(errors.messages()).isEmpty();
+        assertThat(c.definitions()).extracting(MQueueDefinition::name).containsExactly("q", "Q");
+    }
+
+    @Test
+    void rejectsDuplicateNamesAcrossBothForms() {
+        MQueueConfig c = read("modparam(\"mqueue\", \"mqueue\", \"name=acc\")",
+                "modparam(\"mqueue\", \"mqueue_name\", \"acc\")");
+
+        assertThat(errors.messages()).containsExactly("test.cfg:2: modparam(\"mqueue\", \"mqueue_name\"): mqueue 'acc'"
+                + " defined twice (first at test.cfg:1; names are case-sensitive, expected: a unique name)");
+        assertThat(c.definitions()).hasSize(1);
+    }
+
+    @Test
+    void keepsDbUrlRaw() {
+        MQueueConfig c = read("modparam(\"mqueue\", \"db_url\", \"mysql://u:p@h:3306/db\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=acc;dbmode=1\")");
+
+        assertThat(errors.messages()).isEmpty();
+        assertThat(c.dbUrl()).contains("mysql://u:p@h:3306/db");
+        assertThat(c.toString()).doesNotContain("u:p");
+    }
+
+    @Test
+    void rejectsDbmodeWithoutDbUrl() {
+        read("modparam(\"mqueue\", \"mqueue\", \"name=acc;dbmode=3\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=ok\")");
+
+        assertThat(errors.messages()).singleElement().asString().startsWith("test.cfg:1: ")
+                .contains("mqueue 'acc' has dbmode=3 but no database is configured");
+    }
+
+    @Test
+    void rejectsRepeatedAndEmptyDbUrl() {
+        read("modparam(\"mqueue\", \"db_url\", \"mysql://a/b\")", "modparam(\"mqueue\", \"db_url\", \"mysql://c/d\")",
+                "modparam(\"mqueue\", \"db_url\", \"\")");
+
+        assertThat(errors.messages()).hasSize(2);
+        assertThat(errors.messages().get(0)).contains("test.cfg:2:", "given twice (first at test.cfg:1");
+    }
+
+    @Test
+    void rejectsUnknownParameter() {
+        read("modparam(\"mqueue\", \"mqueue_sise\", 5)");
+
+        assertThat(errors.messages())
+                .containsExactly("test.cfg:1: modparam(\"mqueue\", \"mqueue_sise\"): unknown mqueue"
+                        + " parameter 'mqueue_sise' (expected one of: mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url)");
+    }
+
+    @Test
+    void rejectsBadGlobalsAndKeepsThePreviousValue() {
+        MQueueConfig c = read("modparam(\"mqueue\", \"mqueue_size\", 5)",
+                "modparam(\"mqueue\", \"mqueue_size\", \"5x\")",
+                "modparam(\"mqueue\", \"mqueue_addmode\", 3)", "modparam(\"mqueue\", \"mqueue_size\", -2)",
+                "modparam(\"mqueue\", \"mqueue_name\", \"q\")", "modparam(\"mqueue\", \"mqueue_name\", \"\")");
+
+        assertThat(errors.messages()).containsExactly(
+                "test.cfg:2: modparam(\"mqueue\", \"mqueue_size\"): \"5x\" (expected: an integer >= 0)",
+                "test.cfg:3: modparam(\"mqueue\", \"mqueue_addmode\"): \"3\" (expected: 0, 1 or 2)",
+                "test.cfg:4: modparam(\"mqueue\", \"mqueue_size\"): \"-2\" (expected: an integer >= 0)",
+                "test.cfg:6: modparam(\"mqueue\", \"mqueue_name\"): \"\" (expected: a non-empty queue name)");
+        assertThat(c.definitions()).containsExactly(new MQueueDefinition("q", 5, 0, 0));
+    }
+
+    @Test
+    void reportsEveryErrorOfTheFileTogether() {
+        MQueueConfig c = read("modparam(\"mqueue\", \"mqueue\", \"name=a;;size=1\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=b;size=3x;colour=red\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=c,size=1\")", "modparam(\"mqueue\", \"mqueue\", \"name=ok\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=ok\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=d;dbmode=1\")",
+                "modparam(\"mqueue\", \"foo\", 1)");
+
+        assertThat(errors.messages()).hasSize(7);
+        assertThat(errors.messages().get(0)).startsWith("test.cfg:1: ").contains("\"name=a;;size=1\"", "';;'");
+        assertThat(errors.messages().get(1)).startsWith("test.cfg:2: ").contains("unknown attribute 'colour'");
+        assertThat(errors.messages().get(2)).startsWith("test.cfg:2: ").contains("size: \"3x\"");
+        assertThat(errors.messages().get(3)).startsWith("test.cfg:3: ").contains("after ','");
+        assertThat(errors.messages().get(4)).startsWith("test.cfg:5: ").contains("'ok' defined twice");
+        assertThat(errors.messages().get(5)).startsWith("test.cfg:7: ").contains("unknown mqueue parameter 'foo'");
+        assertThat(errors.messages().get(6)).startsWith("test.cfg:6: ").contains("'d' has dbmode=1");
+        assertThat(c.definitions()).extracting(MQueueDefinition::name).containsExactly("ok", "d");
+        assertThatThrownBy(errors::throwIfAny).hasMessageContaining("7) ").hasMessageContaining("7 errors");
+    }
+
+    @Test
+    void readsOnlyItsOwnModule() {
+        ConfigFile file = ConfigFile.parse("t.cfg", "modparam(\"other\", \"mqueue\", \"name=x\")\nlisten = udp:1",
+                errors);
+        MQueueConfig c = MQueueConfig.read(file, errors);
+        file.reportUnread(errors);
+
+        assertThat(c.definitions()).isEmpty();
+        assertThat(errors.messages()).hasSize(2);
+    }
+
+    @Test
+    void ofChecksLikeAFile() {
+        MQueueDefinition a = new MQueueDefinition("a", 0, 0, 1);
+        assertThat(MQueueConfig.of(List.of(a), Optional.of("mysql://h/db")).definitions()).containsExactly(a);
+        assertThatThrownBy(() -> MQueueConfig.of(a)).hasMessageContaining("mqueue 'a' has dbmode=1");
+        MQueueDefinition b = new MQueueDefinition("b", 0, 0, 0);
+        assertThatThrownBy(() -> MQueueConfig.of(b, b)).hasMessageContaining("mqueue 'b' defined twice");
+    }
+
+    @Test
+    void equalConfigsAreEqual() {
+        MQueueDefinition a = new MQueueDefinition("a", 1, 0, 0);
+        assertThat(MQueueConfig.of(a)).isEqualTo(MQueueConfig.of(a)).hasSameHashCodeAs(MQueueConfig.of(a));
+        assertThat(MQueueConfig.of()).isEqualTo(MQueueConfig.EMPTY);
+    }
+}
