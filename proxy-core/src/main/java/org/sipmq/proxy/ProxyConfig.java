@@ -12,7 +12,7 @@ public final class ProxyConfig {
     /** Names of the core parameters, as written in the configuration file. */
     public static final String LISTEN = "listen", WORKERS = "sip.workers", MAX_MESSAGE_SIZE = "sip.max_message_size",
             TCP_READ_TIMEOUT = "sip.tcp_read_timeout", MAX_IN_FLIGHT = "sip.max_in_flight",
-            RETRY_AFTER = "sip.retry_after", T1 = "sip.t1",
+            RETRY_AFTER = "sip.retry_after", T1 = "sip.t1", T4 = "sip.t4",
             MAX_LISTENER_RESPONSE_TIME = "sip.max_listener_response_time",
             MAX_TX_LIFETIME_INVITE = "sip.max_tx_lifetime_invite",
             MAX_TX_LIFETIME_NON_INVITE = "sip.max_tx_lifetime_non_invite", RECORD_ROUTE = "sip.record_route";
@@ -24,6 +24,7 @@ public final class ProxyConfig {
     private final int maxInFlight;
     private final int retryAfterSeconds;
     private final int t1Millis;
+    private final int t4Millis;
     private final int maxListenerResponseTimeSeconds;
     private final int maxTxLifetimeInviteSeconds;
     private final int maxTxLifetimeNonInviteSeconds;
@@ -37,6 +38,7 @@ public final class ProxyConfig {
         this.maxInFlight = b.maxInFlight;
         this.retryAfterSeconds = b.retryAfterSeconds;
         this.t1Millis = b.t1Millis;
+        this.t4Millis = b.t4Millis;
         this.maxListenerResponseTimeSeconds = b.maxListenerResponseTimeSeconds;
         this.maxTxLifetimeInviteSeconds = b.maxTxLifetimeInviteSeconds;
         this.maxTxLifetimeNonInviteSeconds = b.maxTxLifetimeNonInviteSeconds;
@@ -72,6 +74,7 @@ public final class ProxyConfig {
         b.maxInFlight = intValue(file, errors, MAX_IN_FLIGHT, b.maxInFlight, 1, 10_000_000, "");
         b.retryAfterSeconds = intValue(file, errors, RETRY_AFTER, b.retryAfterSeconds, 0, 86_400, " seconds");
         b.t1Millis = intValue(file, errors, T1, b.t1Millis, 10, 10_000, " milliseconds");
+        b.t4Millis = intValue(file, errors, T4, b.t4Millis, 10, 60_000, " milliseconds");
         b.maxListenerResponseTimeSeconds = intValue(file, errors, MAX_LISTENER_RESPONSE_TIME,
                 b.maxListenerResponseTimeSeconds, 1, 86_400, " seconds");
         b.maxTxLifetimeInviteSeconds = intValue(file, errors, MAX_TX_LIFETIME_INVITE, b.maxTxLifetimeInviteSeconds, 1,
@@ -148,6 +151,11 @@ public final class ProxyConfig {
         return t1Millis;
     }
 
+    /** RFC 3261's T4: how long a completed non-INVITE client transaction (Timer K) or INVITE server (Timer I) waits. */
+    public int t4Millis() {
+        return t4Millis;
+    }
+
     public int maxListenerResponseTimeSeconds() {
         return maxListenerResponseTimeSeconds;
     }
@@ -177,6 +185,7 @@ public final class ProxyConfig {
         out.append(MAX_IN_FLIGHT).append(" = ").append(maxInFlight).append('\n');
         out.append(RETRY_AFTER).append(" = ").append(retryAfterSeconds).append('\n');
         out.append(T1).append(" = ").append(t1Millis).append('\n');
+        out.append(T4).append(" = ").append(t4Millis).append('\n');
         out.append(MAX_LISTENER_RESPONSE_TIME).append(" = ").append(maxListenerResponseTimeSeconds).append('\n');
         out.append(MAX_TX_LIFETIME_INVITE).append(" = ").append(maxTxLifetimeInviteSeconds).append('\n');
         out.append(MAX_TX_LIFETIME_NON_INVITE).append(" = ").append(maxTxLifetimeNonInviteSeconds).append('\n');
@@ -193,6 +202,7 @@ public final class ProxyConfig {
         private int maxInFlight = 10_000;
         private int retryAfterSeconds = 5;
         private int t1Millis = 500;
+        private int t4Millis = 5_000;
         private int maxListenerResponseTimeSeconds = 200;
         private int maxTxLifetimeInviteSeconds = 300;
         private int maxTxLifetimeNonInviteSeconds = 120;
@@ -237,6 +247,11 @@ public final class ProxyConfig {
 
         public Builder t1Millis(int millis) {
             t1Millis = check(T1, millis, 10, 10_000);
+            return this;
+        }
+
+        public Builder t4Millis(int millis) {
+            t4Millis = check(T4, millis, 10, 60_000);
             return this;
         }
 

@@ -18,7 +18,8 @@ interface ProxyCore {
 
     boolean recordRoute();
 
-    int t1Millis();
+    /** Applies the configured T1 and T4 (JAIN-SIP keeps Timer D at 32 s, as RFC 3261 asks) to a new transaction. */
+    void setTimers(javax.sip.Transaction transaction);
 
     ProxyMetrics metrics();
 

@@ -130,7 +130,7 @@ final class ProxyTransaction {
             }
             out.addFirst(core.sip().via(provider, null));
             ClientTransaction client = provider.getNewClientTransaction(out);
-            client.setRetransmitTimer(core.t1Millis());
+            core.setTimers(client);
             b = new Branch(this, provider);
             b.client = client;
             client.setApplicationData(b);
@@ -328,7 +328,7 @@ final class ProxyTransaction {
         try {
             Request cancel = b.client.createCancel();
             ClientTransaction ct = b.out.getNewClientTransaction(cancel);
-            ct.setRetransmitTimer(core.t1Millis());
+            core.setTimers(ct);
             ct.sendRequest();
         } catch (Exception e) {
             log.warn("cannot send CANCEL for {}: {}", SipSupport.callId(request), e.toString());

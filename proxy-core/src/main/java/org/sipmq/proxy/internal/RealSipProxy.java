@@ -153,7 +153,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
             if (server == null) {
                 server = provider.getNewServerTransaction(request);
             }
-            server.setRetransmitTimer(config.t1Millis());
+            setTimers(server);
         } catch (TransactionAlreadyExistsException e) {
             return; // a retransmission racing its original: the transaction absorbs it
         } catch (Exception e) {
@@ -349,8 +349,11 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     }
 
     @Override
-    public int t1Millis() {
-        return config.t1Millis();
+    public void setTimers(javax.sip.Transaction transaction) {
+        transaction.setRetransmitTimer(config.t1Millis());
+        if (transaction instanceof gov.nist.javax.sip.TransactionExt ext) {
+            ext.setTimerT4(config.t4Millis());
+        }
     }
 
     @Override

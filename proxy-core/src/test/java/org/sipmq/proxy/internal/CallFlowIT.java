@@ -2,8 +2,16 @@ package org.sipmq.proxy.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RecordRouteHeader;
+import javax.sip.header.RetryAfterHeader;
 import javax.sip.header.RouteHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -11,29 +19,62 @@ import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sipmq.proxy.FailureContext;
+import org.sipmq.proxy.RoutingHook;
 import org.sipmq.proxy.testing.TestProxy;
 import org.sipmq.proxy.testing.TestUserAgent;
 import org.sipmq.proxy.testing.TestUserAgent.Behavior;
 
-/** Call flows through a real proxy between two real user agents on 127.0.0.1. */
+/**
+ * Call flows through a real proxy between real user agents on 127.0.0.1 (RFC 3261 section 16). Each test ends by
+ * checking that the proxy holds no transaction once the (shortened) timers have run.
+ */
 class CallFlowIT {
+    private final List<AutoCloseable> closeables = new ArrayList<>();
     private TestProxy proxy;
     private TestUserAgent alice;
     private TestUserAgent bob;
 
-    @BeforeEach
-    void setUp() {
-        proxy = TestProxy.start("");
+    private void start(String config, RoutingHook... hooks) {
+        proxy = TestProxy.start(config, hooks);
         alice = TestUserAgent.start("alice");
         bob = TestUserAgent.start("bob");
+        closeables.add(alice);
+        closeables.add(bob);
         alice.useProxy(proxy.port(), "udp");
     }
 
+    @BeforeEach
+    void setUp() {
+        start("");
+    }
+
     @AfterEach
-    void tearDown() {
-        alice.close();
-        bob.close();
-        proxy.close();
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    /** After a run of calls, no transaction outlives its timers (T1 50 ms, T4 100 ms here; Timer D stays 32 s, so flows with a non-2xx final only check the in-flight count). */
+    private void assertNothingInFlight() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (proxy.proxy().inFlight() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // bounded wait for the worker to finish the call
+        }
+        assertThat(proxy.proxy().inFlight()).as("requests in flight").isZero();
+    }
+
+    private void assertNoTransactionLeftAfterTimers() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (proxy.proxy().stackTransactions() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // bounded wait for the stack's own timers
+        }
+        assertThat(proxy.proxy().stackTransactions()).as("transactions left in the stack").isZero();
+        assertThat(proxy.proxy().inFlight()).as("requests in flight").isZero();
     }
 
     @Test
@@ -52,7 +93,7 @@ class CallFlowIT {
 
         Response ok = call.awaitFinal();
         assertThat(ok.getStatusCode()).isEqualTo(200);
-        assertThat(call.codes()).containsExactly(100, 180, 200);
+        assertThat(call.codes()).as("180 before 200, 100 not forwarded twice").containsExactly(100, 180, 200);
 
         call.ack();
         Request ack = bob.takeRequest(Request.ACK);
@@ -60,5 +101,167 @@ class CallFlowIT {
 
         assertThat(call.bye().getStatusCode()).isEqualTo(200);
         assertThat(bob.takeRequest(Request.BYE).getHeader(RouteHeader.NAME)).isNull();
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    @Test
+    void retransmitted2xxIsForwardedStatelesslyAndAckKeepsOneBranch() throws Exception {
+        bob.setBehavior(Behavior.answerTwice());
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        call.awaitFinal();
+        assertThat(call.awaitCodes(4)).containsExactly(100, 180, 200, 200);
+
+        call.ack();
+        call.ack(); // a retransmission of the same ACK
+        Request first = bob.takeRequest(Request.ACK);
+        Request second = bob.takeRequest(Request.ACK);
+        String branch = ((ViaHeader) first.getHeader(ViaHeader.NAME)).getBranch();
+        assertThat(branch).startsWith("z9hG4bK");
+        assertThat(((ViaHeader) second.getHeader(ViaHeader.NAME)).getBranch()).isEqualTo(branch);
+        call.bye();
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    @Test
+    void cancelAfterProvisionalIsSentDownstreamAndGives487() throws Exception {
+        bob.setBehavior(Behavior.ring());
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.await(Request.INVITE, false).getStatusCode()).isEqualTo(100);
+        while (call.await(Request.INVITE, false).getStatusCode() != 180) {
+            // wait for the ringing
+        }
+        assertThat(call.cancel().getStatusCode()).isEqualTo(200);
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(487);
+        assertThat(bob.takeRequest(Request.CANCEL)).isNotNull();
+        assertNothingInFlight();
+    }
+
+    @Test
+    void cancelBeforeProvisionalWaitsForTheProvisionalThenCancels() throws Exception {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        bob.setBehavior((uas, st, invite) -> {
+            cancelled.await(10, TimeUnit.SECONDS); // holds bob's answer until alice's CANCEL was accepted
+            uas.respond(st, invite, 180);
+        });
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        bob.takeRequest(Request.INVITE);
+        assertThat(call.cancel().getStatusCode()).isEqualTo(200);
+        cancelled.countDown();
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(487);
+        assertThat(bob.takeRequest(Request.CANCEL)).isNotNull();
+        assertThat(call.codes()).doesNotContain(200);
+        assertNothingInFlight();
+    }
+
+    @Test
+    void busyTargetIsReplacedByTheFailureHooksNewTarget() throws Exception {
+        tearDown();
+        closeables.clear();
+        TestUserAgent carol = TestUserAgent.start("carol");
+        closeables.add(carol);
+        List<String> seen = new ArrayList<>();
+        start("", new RoutingHook() {
+            @Override
+            public void onFailure(FailureContext failure) {
+                seen.add(failure.format("$rs $rr $rm $rU"));
+                if (failure.response().getStatusCode() == 486) {
+                    failure.forward(carol.uri("carol"));
+                }
+            }
+        });
+        bob.setBehavior(Behavior.reject(486));
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
+        assertThat(carol.takeRequest(Request.INVITE).getRequestURI().toString()).isEqualTo(carol.uri("carol"));
+        assertThat(seen).containsExactly("486 Busy Here INVITE bob");
+        call.ack();
+        carol.takeRequest(Request.ACK);
+        assertThat(call.bye().getStatusCode()).isEqualTo(200);
+        assertNothingInFlight();
+    }
+
+    @Test
+    void silentTargetGives408() throws Exception {
+        try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                0))) {
+            TestUserAgent.Call call = alice.invite("sip:nobody@127.0.0.1:" + blackHole.getLocalPort());
+            assertThat(call.awaitFinal().getStatusCode()).isEqualTo(408);
+        }
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    @Test
+    void maxForwardsZeroGives483AndIsNotForwarded() throws Exception {
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"), 0);
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(483);
+        TestUserAgent.Call other = alice.request(Request.OPTIONS, bob.uri("bob"));
+        assertThat(other.await(Request.OPTIONS, true).getStatusCode()).isEqualTo(200);
+        assertThat(bob.requests()).extracting(Request::getMethod).containsExactly(Request.OPTIONS);
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    @Test
+    void tcpInTcpOut() throws Exception {
+        alice.useProxy(proxy.port(), "tcp");
+        TestUserAgent.Call call = alice.invite(bob.uri("bob", "tcp"));
+        Request invite = bob.takeRequest(Request.INVITE);
+        assertThat(((ViaHeader) invite.getHeader(ViaHeader.NAME)).getTransport()).isEqualToIgnoringCase("tcp");
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
+        call.ack();
+        bob.takeRequest(Request.ACK);
+        assertThat(call.bye().getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void udpInTcpOutRecordRoutesBothSides() throws Exception {
+        TestUserAgent.Call call = alice.invite(bob.uri("bob", "tcp"));
+        Request invite = bob.takeRequest(Request.INVITE);
+        assertThat(((ViaHeader) invite.getHeader(ViaHeader.NAME)).getTransport()).isEqualToIgnoringCase("tcp");
+        List<String> rr = new ArrayList<>();
+        for (java.util.ListIterator<?> it = invite.getHeaders(RecordRouteHeader.NAME); it.hasNext();) {
+            rr.add(((RecordRouteHeader) it.next()).getAddress().getURI().toString());
+        }
+        assertThat(rr).hasSize(2);
+        assertThat(rr.get(0)).contains("transport=tcp");
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
+        call.ack();
+        bob.takeRequest(Request.ACK);
+        assertThat(call.bye().getStatusCode()).isEqualTo(200);
+        assertThat(bob.takeRequest(Request.BYE).getHeader(RouteHeader.NAME)).isNull();
+    }
+
+    @Test
+    void requestsOverTheInFlightBoundGet503WithRetryAfter() throws Exception {
+        tearDown();
+        closeables.clear();
+        start("sip.max_in_flight = 1\nsip.retry_after = 7\n");
+        bob.setBehavior(Behavior.ring());
+        TestUserAgent.Call first = alice.invite(bob.uri("bob"));
+        bob.takeRequest(Request.INVITE);
+        TestUserAgent.Call second = alice.invite(bob.uri("bob"));
+        Response busy = second.awaitFinal();
+        assertThat(busy.getStatusCode()).isEqualTo(503);
+        assertThat(((RetryAfterHeader) busy.getHeader(RetryAfterHeader.NAME)).getRetryAfter()).isEqualTo(7);
+        assertThat(proxy.app().injector().getInstance(io.micrometer.core.instrument.MeterRegistry.class).counter(
+                "sipmq.sip.overload.rejections", "method", "INVITE").count()).isEqualTo(1.0);
+        first.cancel();
+        assertThat(first.awaitFinal().getStatusCode()).isEqualTo(487);
+        assertNothingInFlight();
+    }
+
+    @Test
+    void manyCallsKeepTheirOrderAndLeaveNothingBehind() throws Exception {
+        bob.setBehavior(Behavior.ringThenAnswer());
+        List<TestUserAgent.Call> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(alice.invite(bob.uri("bob")));
+        }
+        for (TestUserAgent.Call call : calls) {
+            assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
+            assertThat(call.codes()).as("call " + call.callId()).containsExactly(100, 180, 200);
+            call.ack();
+            assertThat(call.bye().getStatusCode()).isEqualTo(200);
+        }
+        assertNoTransactionLeftAfterTimers();
     }
 }

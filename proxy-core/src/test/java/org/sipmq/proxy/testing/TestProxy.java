@@ -18,6 +18,7 @@ public final class TestProxy implements AutoCloseable {
         String config = "listen = udp:127.0.0.1:" + port + "\n" //
                 + "listen = tcp:127.0.0.1:" + port + "\n" //
                 + "sip.t1 = 50\n" //
+                + "sip.t4 = 100\n" //
                 + extraConfig;
         this.app = Sipmq.configure("test-proxy.cfg", config, modules);
         app.start();
