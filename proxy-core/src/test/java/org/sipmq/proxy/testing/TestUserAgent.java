@@ -347,6 +347,12 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
             return all.stream().map(Response::getStatusCode).toList();
         }
 
+        /** The status codes of the responses to requests of this method, in order of arrival. */
+        public List<Integer> codes(String method) {
+            return all.stream().filter(r -> ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod().equals(method))
+                    .map(Response::getStatusCode).toList();
+        }
+
         public List<Response> responses() {
             return List.copyOf(all);
         }
