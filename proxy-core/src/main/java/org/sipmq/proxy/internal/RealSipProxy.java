@@ -53,6 +53,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     private final String stackName = "sipmq-proxy-" + STACKS.incrementAndGet();
 
     private volatile SipStackImpl stack;
+    private volatile StackShutdown shutdown;
     private volatile SipSupport sip;
     private volatile StripedExecutor workers;
     private volatile boolean stopped;
@@ -100,7 +101,8 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
         });
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
-        stack = (SipStackImpl) factory.createSipStack(StackProperties.of(stackName, config));
+        shutdown = StackShutdown.create(() -> factory.createSipStack(StackProperties.of(stackName, config)));
+        stack = (SipStackImpl) shutdown.stack();
         List<SipProvider> providers = new ArrayList<>();
         for (ListenAddress a : config.listen()) {
             ListeningPoint lp = stack.createListeningPoint(a.host(), a.port(), a.transport());
@@ -120,7 +122,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
             return;
         }
         stopped = true;
-        SipStackImpl s = stack;
+        StackShutdown s = shutdown;
         if (s != null) {
             try {
                 s.stop();

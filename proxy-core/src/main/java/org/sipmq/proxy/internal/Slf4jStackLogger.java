@@ -82,7 +82,11 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message, Exception e) {
-        log.error(message, e);
+        if (e instanceof InterruptedException) {
+            log.debug(message, e); // StackShutdown interrupts the event scanner on purpose
+        } else {
+            log.error(message, e);
+        }
     }
 
     @Override

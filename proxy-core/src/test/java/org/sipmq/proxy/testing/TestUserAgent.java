@@ -69,6 +69,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     private final String name;
     private final int port;
     private final SipStack stack;
+    private final org.sipmq.proxy.internal.StackShutdown shutdown;
     private final SipProvider udp;
     private final SipProvider tcp;
     private final AddressFactory addresses;
@@ -140,7 +141,8 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
         p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "false");
-        stack = factory.createSipStack(p);
+        shutdown = org.sipmq.proxy.internal.StackShutdown.create(() -> factory.createSipStack(p));
+        stack = shutdown.stack();
         udp = stack.createSipProvider(stack.createListeningPoint("127.0.0.1", port, "udp"));
         tcp = stack.createSipProvider(stack.createListeningPoint("127.0.0.1", port, "tcp"));
         udp.addSipListener(this);
@@ -461,7 +463,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     @Override
     public void close() {
-        stack.stop();
+        shutdown.stop();
     }
 
     /** The UA's listening point of a transport, for tests that look at addresses. */
