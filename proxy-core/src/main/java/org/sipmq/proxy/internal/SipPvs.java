@@ -81,12 +81,22 @@ public final class SipPvs {
 
     /** {@code $hdr(Name)}: the value of the first header of that name (compact forms understood), or null. */
     private static final class HeaderPv implements PvProvider {
+        private static final Map<String, String> COMPACT = Map.ofEntries(Map.entry("i", "Call-ID"), Map.entry("m",
+                "Contact"), Map.entry("e", "Content-Encoding"), Map.entry("l", "Content-Length"),
+                Map.entry("c",
+                        "Content-Type"),
+                Map.entry("f", "From"), Map.entry("s", "Subject"), Map.entry("k",
+                        "Supported"),
+                Map.entry("t", "To"), Map.entry("v", "Via"), Map.entry("o", "Event"),
+                Map.entry("r", "Refer-To"), Map.entry("u", "Allow-Events"), Map.entry("x", "Session-Expires"));
+
         @Override
-        public String get(String name) {
+        public String get(String written) {
             CurrentMessage m = CurrentMessage.get();
             if (m == null) {
                 return null;
             }
+            String name = COMPACT.getOrDefault(written.toLowerCase(Locale.ROOT), written);
             return header(m.message(), name, h -> h instanceof SIPHeader s
                     ? s.getHeaderValue().strip()
                     : h
