@@ -124,6 +124,12 @@ final class ProxyTransaction {
                 consider(core.sip().response(503, "No Route To Destination", request));
                 return;
             }
+            if (core.sip().isOurs(hop.getHost(), hop.getPort())) {
+                log.warn("{} {} would be sent to the proxy itself ({}): answering 482", request.getMethod(), SipSupport
+                        .callId(request), out.getRequestURI());
+                consider(core.sip().response(482, "Loop Detected", request));
+                return;
+            }
             ToHeader to = (ToHeader) out.getHeader(ToHeader.NAME);
             if (core.recordRoute() && to.getTag() == null && !Request.REGISTER.equals(out.getMethod())) {
                 core.sip().addRecordRoute(out, in, provider);

@@ -65,6 +65,11 @@ final class SipSupport {
         return uri instanceof SipURI s && ours.contains(s.getHost() + ":" + (s.getPort() > 0 ? s.getPort() : 5060));
     }
 
+    /** True when host:port is one of our listening points (a request sent there would loop). */
+    boolean isOurs(String host, int port) {
+        return ours.contains(host + ":" + (port > 0 ? port : 5060));
+    }
+
     boolean isOurs(ViaHeader via) {
         return via != null && ours.contains(via.getHost() + ":" + (via.getPort() > 0 ? via.getPort() : 5060));
     }

@@ -102,6 +102,20 @@ class CallFlowIT {
         assertThat(call.bye().getStatusCode()).isEqualTo(200);
         assertThat(bob.takeRequest(Request.BYE).getHeader(RouteHeader.NAME)).isNull();
         assertNoTransactionLeftAfterTimers();
+
+        io.micrometer.core.instrument.MeterRegistry meters = proxy.app().injector().getInstance(
+                io.micrometer.core.instrument.MeterRegistry.class);
+        assertThat(meters.counter("sipmq.sip.requests", "method", "INVITE").count()).isEqualTo(1.0);
+        assertThat(meters.counter("sipmq.sip.requests", "method", "BYE").count()).isEqualTo(1.0);
+        assertThat(meters.counter("sipmq.sip.replies", "code", "180").count()).isEqualTo(1.0);
+        assertThat(meters.counter("sipmq.sip.replies", "code", "200").count()).isEqualTo(2.0);
+        assertThat(meters.get("sipmq.sip.in_flight").gauge().value()).isZero();
+    }
+
+    @Test
+    void requestForTheProxyItselfIsNotLoopedBack() throws Exception {
+        TestUserAgent.Call call = alice.request(Request.OPTIONS, "sip:127.0.0.1:" + proxy.port());
+        assertThat(call.await(Request.OPTIONS, true).getStatusCode()).isEqualTo(482);
     }
 
     @Test
