@@ -71,8 +71,11 @@ public final class OverloadValve implements SIPMessageValve {
             RetryAfterHeader retryAfter = new gov.nist.javax.sip.header.RetryAfter();
             retryAfter.setRetryAfter(guard.retryAfterSeconds());
             busy.setHeader(retryAfter);
+            if (busy.getToTag() == null) {
+                busy.getTo().setTag("sq503"); // RFC 3261 8.2.6.2: a final response carries a To tag
+            }
             channel.sendMessage(busy);
-        } catch (IOException | javax.sip.InvalidArgumentException e) {
+        } catch (IOException | javax.sip.InvalidArgumentException | java.text.ParseException e) {
             log.warn("could not send 503 for {} to {}:{}: {}", method, channel.getPeerAddress(), channel.getPeerPort(),
                     e.toString());
         }

@@ -338,8 +338,10 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         /** Waits until {@code count} responses have arrived in all, then returns every status code in order. */
         public List<Integer> awaitCodes(int count) throws InterruptedException {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (all.size() < count && System.nanoTime() < deadline) {
-                Thread.sleep(10); // polling a recorder in a test peer, bounded by TIMEOUT
+            synchronized (all) {
+                while (all.size() < count && System.nanoTime() < deadline) {
+                    all.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                }
             }
             return codes();
         }
@@ -440,7 +442,10 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         Response r = event.getResponse();
         Call call = calls.get(((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId());
         if (call != null) {
-            call.all.add(r);
+            synchronized (call.all) {
+                call.all.add(r);
+                call.all.notifyAll();
+            }
             call.responses.add(r);
         }
     }
