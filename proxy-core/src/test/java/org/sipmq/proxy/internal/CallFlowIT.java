@@ -113,6 +113,21 @@ class CallFlowIT {
     }
 
     @Test
+    void inDialogRequestsFollowTheRouteSet() throws Exception {
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
+        call.ack();
+        assertThat(call.inDialogRequest(Request.INFO).getStatusCode()).isEqualTo(200);
+        Request info = bob.takeRequest(Request.INFO);
+        assertThat(info.getRequestURI().toString()).isEqualTo("sip:bob@127.0.0.1:" + bob.port());
+        assertThat(info.getHeader(RouteHeader.NAME)).isNull();
+        assertThat(((ViaHeader) info.getHeader(ViaHeader.NAME)).getPort()).isEqualTo(proxy.port());
+        assertThat(info.getHeader(RecordRouteHeader.NAME)).as("no Record-Route inside a dialog").isNull();
+        assertThat(call.inDialogRequest(Request.UPDATE).getStatusCode()).isEqualTo(200);
+        assertThat(call.bye().getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
     void requestForTheProxyItselfIsNotLoopedBack() throws Exception {
         TestUserAgent.Call call = alice.request(Request.OPTIONS, "sip:127.0.0.1:" + proxy.port());
         assertThat(call.await(Request.OPTIONS, true).getStatusCode()).isEqualTo(482);

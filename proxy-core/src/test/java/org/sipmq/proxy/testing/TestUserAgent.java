@@ -283,6 +283,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         ClientTransaction inviteTx;
         Response answer;
         Request ack;
+        long cseq = 1;
 
         Call(String callId) {
             this.callId = callId;
@@ -375,9 +376,16 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
         /** Sends BYE along the route set and returns its final response. */
         public Response bye() throws Exception {
-            Request bye = inDialog(Request.BYE, 2);
+            Request bye = inDialog(Request.BYE, ++cseq);
             provider().getNewClientTransaction(bye).sendRequest();
             return await(Request.BYE, true);
+        }
+
+        /** Sends a request of this method inside the call's dialog (INFO, UPDATE, re-INVITE) and returns its final. */
+        public Response inDialogRequest(String method) throws Exception {
+            Request r = inDialog(method, ++cseq);
+            provider().getNewClientTransaction(r).sendRequest();
+            return await(method, true);
         }
 
         /** Sends CANCEL for the INVITE and returns its response (200 from the proxy). */
