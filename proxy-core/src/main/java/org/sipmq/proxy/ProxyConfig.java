@@ -203,7 +203,7 @@ public final class ProxyConfig {
         private int retryAfterSeconds = 5;
         private int t1Millis = 500;
         private int t4Millis = 5_000;
-        private int maxListenerResponseTimeSeconds = 200;
+        private int maxListenerResponseTimeSeconds = 32;
         private int maxTxLifetimeInviteSeconds = 300;
         private int maxTxLifetimeNonInviteSeconds = 120;
         private boolean recordRoute = true;

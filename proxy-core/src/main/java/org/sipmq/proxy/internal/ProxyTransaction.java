@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 @SuppressWarnings("try") // the scope restores the thread's message on close; it is not read in the block
 final class ProxyTransaction {
     private static final Logger log = LoggerFactory.getLogger(ProxyTransaction.class);
+    /** Failure hooks that keep forwarding to failing targets are stopped after this many rounds. */
+    static final int MAX_FAILURE_ROUNDS = 10;
 
     private final ProxyCore core;
     private final ServerTransaction server;
@@ -30,6 +32,7 @@ final class ProxyTransaction {
     private final List<Branch> branches = new ArrayList<>();
     private Response best;
     private boolean cancelled;
+    private int failureRounds;
     private boolean finalSent;
     private boolean finished;
 
@@ -271,6 +274,12 @@ final class ProxyTransaction {
             }
             return;
         }
+        if (++failureRounds > MAX_FAILURE_ROUNDS) {
+            log.warn("{} {}: failure hooks forwarded {} times, sending {} upstream", request.getMethod(), SipSupport
+                    .callId(request), MAX_FAILURE_ROUNDS, best.getStatusCode());
+            sendUpstream(best);
+            return;
+        }
         Contexts.Failure ctx = new Contexts.Failure(core.sip(), core.pvs(), request, best);
         try (CurrentMessage.Scope s = CurrentMessage.enter(new CurrentMessage(request, best, request))) {
             for (RoutingHook hook : core.hooks()) {
@@ -319,6 +328,9 @@ final class ProxyTransaction {
     }
 
     private void cancelLiveBranches() {
+        if (!Request.INVITE.equals(request.getMethod())) {
+            return; // only an INVITE can be cancelled; other branches end by their own timers
+        }
         for (Branch b : branches) {
             if (!b.done) {
                 b.cancelWanted = true;

@@ -20,7 +20,8 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(config.maxMessageSize()));
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Integer.toString(config.tcpReadTimeoutMillis()));
-        // Safety nets against transactions that the proxy would otherwise hold for ever.
+        // Safety nets: how long a reading thread waits for a transaction busy on another thread, and how long a
+        // transaction may live at all (ends those of requests a hook dropped).
         p.setProperty("gov.nist.javax.sip.MAX_LISTENER_RESPONSE_TIME", Integer.toString(config
                 .maxListenerResponseTimeSeconds()));
         p.setProperty("gov.nist.javax.sip.MAX_TX_LIFETIME_INVITE", Integer.toString(config

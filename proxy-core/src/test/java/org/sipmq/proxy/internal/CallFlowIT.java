@@ -210,6 +210,39 @@ class CallFlowIT {
     }
 
     @Test
+    void parallelForkTakesTheFirst2xxAndCancelsTheOtherBranch() throws Exception {
+        tearDown();
+        closeables.clear();
+        TestUserAgent carol = TestUserAgent.start("carol");
+        closeables.add(carol);
+        CountDownLatch bobRinging = new CountDownLatch(1);
+        start("", new RoutingHook() {
+            @Override
+            public void onRequest(org.sipmq.proxy.RequestContext r) {
+                if (r.request().getMethod().equals(Request.INVITE)) {
+                    r.forward(bob.uri("bob"), carol.uri("carol"));
+                }
+            }
+        });
+        bob.setBehavior((uas, st, invite) -> {
+            uas.respond(st, invite, 180);
+            bobRinging.countDown();
+        });
+        carol.setBehavior((uas, st, invite) -> {
+            bobRinging.await(10, TimeUnit.SECONDS); // answers once bob rings, so bob's branch is alive to cancel
+            uas.respond(st, invite, 200);
+        });
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
+        assertThat(bob.takeRequest(Request.CANCEL)).isNotNull();
+        call.ack();
+        assertThat(carol.takeRequest(Request.ACK)).isNotNull();
+        assertThat(call.bye().getStatusCode()).isEqualTo(200);
+        assertThat(carol.takeRequest(Request.BYE)).isNotNull();
+        assertNothingInFlight();
+    }
+
+    @Test
     void silentTargetGives408() throws Exception {
         try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 0))) {
