@@ -253,6 +253,29 @@ class CallFlowIT {
     }
 
     @Test
+    void timeoutIsReplacedByTheFailureHooksNewTarget() throws Exception {
+        try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                0))) {
+            tearDown();
+            closeables.clear();
+            List<String> seen = new ArrayList<>();
+            start("", new RoutingHook() {
+                @Override
+                public void onFailure(FailureContext failure) {
+                    seen.add(failure.format("$rs"));
+                    failure.forward(bob.uri("bob"));
+                }
+            });
+            TestUserAgent.Call call = alice.invite("sip:nobody@127.0.0.1:" + blackHole.getLocalPort());
+            assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
+            assertThat(seen).containsExactly("408");
+            call.ack();
+            assertThat(call.bye().getStatusCode()).isEqualTo(200);
+        }
+        assertNothingInFlight();
+    }
+
+    @Test
     void maxForwardsZeroGives483AndIsNotForwarded() throws Exception {
         TestUserAgent.Call call = alice.invite(bob.uri("bob"), 0);
         assertThat(call.awaitFinal().getStatusCode()).isEqualTo(483);
