@@ -1,0 +1,33 @@
+package org.sipmq.proxy;
+
+import java.util.List;
+import javax.sip.message.Request;
+
+/** A request being routed: read it, then decide its fate with one of the actions. */
+public interface RequestContext extends MessageContext {
+    /** The request (Max-Forwards already decremented and our own Route headers removed). */
+    Request request();
+
+    /** True for a request inside a dialog (its To header has a tag), which follows its Route headers by default. */
+    boolean inDialog();
+
+    /**
+     * Forwards the request statefully to these SIP URIs, in parallel when there are several (one branch each, the
+     * Request-URI rewritten to the target). Ends the hook chain.
+     */
+    void forward(List<String> uris);
+
+    /** {@link #forward(List)} to one or more URIs. */
+    default void forward(String... uris) {
+        forward(List.of(uris));
+    }
+
+    /** Answers the request with this status code and reason phrase instead of forwarding it. Ends the hook chain. */
+    void reply(int code, String reason);
+
+    /** Drops the request silently (the upstream transaction times out). Ends the hook chain. */
+    void drop();
+
+    /** True once a hook forwarded, replied or dropped. */
+    boolean decided();
+}

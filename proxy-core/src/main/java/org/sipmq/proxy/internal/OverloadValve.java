@@ -1,0 +1,93 @@
+package org.sipmq.proxy.internal;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPMessageValve;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sip.SipStack;
+import javax.sip.header.RetryAfterHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stack's message valve (property {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}): runs on the stack's reading
+ * thread before any transaction exists, and answers a new request with 503 and Retry-After when the proxy has
+ * {@code sip.max_in_flight} requests in flight, so that overload never queues without bound.
+ *
+ * <p>
+ * The stack creates the valve by class name, so it finds its proxy through {@link #register} by stack name.
+ */
+public final class OverloadValve implements SIPMessageValve {
+    private static final Logger log = LoggerFactory.getLogger(OverloadValve.class);
+    private static final ConcurrentHashMap<String, Guard> GUARDS = new ConcurrentHashMap<>();
+
+    /** What the valve asks its proxy. */
+    public interface Guard {
+        /** True when a new request may enter. */
+        boolean admit();
+
+        int retryAfterSeconds();
+
+        void rejected(String method);
+    }
+
+    private SIPTransactionStack stack;
+    private Guard guard;
+
+    static void register(String stackName, Guard guard) {
+        GUARDS.put(stackName, guard);
+    }
+
+    static void unregister(String stackName) {
+        GUARDS.remove(stackName);
+    }
+
+    @Override
+    public void init(SipStack sipStack) {
+        this.stack = (SIPTransactionStack) sipStack;
+        this.guard = GUARDS.get(sipStack.getStackName());
+        if (guard == null) {
+            throw new IllegalStateException("no overload guard registered for SIP stack " + sipStack.getStackName());
+        }
+    }
+
+    @Override
+    public boolean processRequest(SIPRequest request, MessageChannel channel) {
+        String method = request.getMethod();
+        if (Request.ACK.equals(method) || Request.CANCEL.equals(method) || guard.admit()) {
+            return true;
+        }
+        if (stack.findTransaction(request, true) != null) {
+            return true; // a retransmission of a request already accepted: its transaction answers it
+        }
+        guard.rejected(method);
+        SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Server Overloaded");
+        try {
+            RetryAfterHeader retryAfter = new gov.nist.javax.sip.header.RetryAfter();
+            retryAfter.setRetryAfter(guard.retryAfterSeconds());
+            busy.setHeader(retryAfter);
+            if (busy.getToTag() == null) {
+                busy.getTo().setTag("sq503"); // RFC 3261 8.2.6.2: a final response carries a To tag
+            }
+            channel.sendMessage(busy);
+        } catch (IOException | javax.sip.InvalidArgumentException | java.text.ParseException e) {
+            log.warn("could not send 503 for {} to {}:{}: {}", method, channel.getPeerAddress(), channel.getPeerPort(),
+                    e.toString());
+        }
+        return false;
+    }
+
+    @Override
+    public boolean processResponse(Response response, MessageChannel channel) {
+        return true;
+    }
+
+    @Override
+    public void destroy() {
+    }
+}

@@ -1,0 +1,31 @@
+package org.sipmq.proxy.internal;
+
+import java.util.List;
+import javax.sip.address.Router;
+import javax.sip.message.Response;
+import org.sipmq.proxy.PvEngine;
+import org.sipmq.proxy.RoutingHook;
+
+/** What a {@link ProxyTransaction} needs from the running proxy. */
+interface ProxyCore {
+    SipSupport sip();
+
+    PvEngine pvs();
+
+    List<RoutingHook> hooks();
+
+    Router router();
+
+    boolean recordRoute();
+
+    /** Applies the configured T1 and T4 (JAIN-SIP keeps Timer D at 32 s, as RFC 3261 asks) to a new transaction. */
+    void setTimers(javax.sip.Transaction transaction);
+
+    ProxyMetrics metrics();
+
+    /** Sends a response upstream without a transaction (a 2xx retransmission or another branch's 2xx). */
+    void forwardResponseStatelessly(Response response);
+
+    /** The request got its final response upstream, was dropped, or its server transaction ended. */
+    void finished(ProxyTransaction transaction);
+}

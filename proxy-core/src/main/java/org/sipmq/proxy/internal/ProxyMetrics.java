@@ -1,0 +1,44 @@
+package org.sipmq.proxy.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The proxy's meters: {@code sipmq.sip.requests{method}} received, {@code sipmq.sip.replies{code}} sent upstream,
+ * {@code sipmq.sip.in_flight} (gauge), {@code sipmq.sip.stack_transactions} (gauge),
+ * {@code sipmq.sip.overload.rejections{method}}. Counters are cached per tag value, the set of methods and codes being
+ * small.
+ */
+final class ProxyMetrics {
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Counter> replies = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
+
+    ProxyMetrics(MeterRegistry registry, Supplier<Number> inFlight, Supplier<Number> stackTransactions) {
+        this.registry = registry;
+        Gauge.builder("sipmq.sip.in_flight", inFlight).description("requests accepted and not yet answered finally")
+                .strongReference(true).register(registry);
+        Gauge.builder("sipmq.sip.stack_transactions", stackTransactions)
+                .description("server and client transactions held by the SIP stack").strongReference(true)
+                .register(registry);
+    }
+
+    void request(String method) {
+        requests.computeIfAbsent(method, m -> Counter.builder("sipmq.sip.requests").tag("method", m)
+                .description("SIP requests received").register(registry)).increment();
+    }
+
+    void reply(int code) {
+        replies.computeIfAbsent(code, c -> Counter.builder("sipmq.sip.replies").tag("code", Integer.toString(c))
+                .description("SIP responses sent upstream").register(registry)).increment();
+    }
+
+    void rejected(String method) {
+        rejections.computeIfAbsent(method, m -> Counter.builder("sipmq.sip.overload.rejections").tag("method", m)
+                .description("requests answered 503 by the overload valve").register(registry)).increment();
+    }
+}

@@ -1,0 +1,389 @@
+package org.sipmq.proxy.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import javax.sip.ClientTransaction;
+import javax.sip.ServerTransaction;
+import javax.sip.SipProvider;
+import javax.sip.address.Hop;
+import javax.sip.address.URI;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.sipmq.proxy.RoutingHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request being proxied statefully (RFC 3261 16): its server transaction, its branches and the best final
+ * response so far. Every method runs on the call's worker stripe, one at a time, so the state needs no lock.
+ */
+@SuppressWarnings("try") // the scope restores the thread's message on close; it is not read in the block
+final class ProxyTransaction {
+    private static final Logger log = LoggerFactory.getLogger(ProxyTransaction.class);
+    /** Failure hooks that keep forwarding to failing targets are stopped after this many rounds. */
+    static final int MAX_FAILURE_ROUNDS = 10;
+
+    private final ProxyCore core;
+    private final ServerTransaction server;
+    private final Request request;
+    private final SipProvider in;
+    private final List<Branch> branches = new ArrayList<>();
+    private Response best;
+    private boolean cancelled;
+    private int failureRounds;
+    private boolean finalSent;
+    private boolean finished;
+
+    /** A client transaction of this request towards one target. */
+    static final class Branch {
+        final ProxyTransaction owner;
+        final SipProvider out;
+        ClientTransaction client;
+        boolean provisional;
+        boolean done;
+        boolean cancelWanted;
+        boolean cancelSent;
+
+        Branch(ProxyTransaction owner, SipProvider out) {
+            this.owner = owner;
+            this.out = out;
+        }
+    }
+
+    ProxyTransaction(ProxyCore core, ServerTransaction server, Request request, SipProvider in) {
+        this.core = core;
+        this.server = server;
+        this.request = request;
+        this.in = in;
+    }
+
+    void onRequest() {
+        MaxForwardsHeader mf = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
+        try {
+            if (mf == null) {
+                request.addHeader(core.sip().headers.createMaxForwardsHeader(70));
+            } else if (mf.getMaxForwards() <= 0) {
+                reply(483, "Too Many Hops");
+                return;
+            } else {
+                mf.decrementMaxForwards();
+            }
+        } catch (javax.sip.InvalidArgumentException | javax.sip.header.TooManyHopsException e) {
+            reply(483, "Too Many Hops");
+            return;
+        }
+        core.sip().removeOwnRoutes(request);
+        Contexts.Req ctx = new Contexts.Req(core.sip(), core.pvs(), request);
+        try (CurrentMessage.Scope s = CurrentMessage.enter(new CurrentMessage(request, null, request))) {
+            for (RoutingHook hook : core.hooks()) {
+                try {
+                    hook.onRequest(ctx);
+                } catch (RuntimeException e) {
+                    log.error("request hook {} failed on {} {}", hook.getClass().getName(), request.getMethod(),
+                            SipSupport.callId(request), e);
+                    reply(500, "Server Internal Error");
+                    return;
+                }
+                if (ctx.decided()) {
+                    break;
+                }
+            }
+        }
+        switch (ctx.action) {
+            case REPLY -> reply(ctx.code, ctx.reason);
+            case DROP -> finish();
+            case FORWARD -> forward(ctx.targets);
+            case NONE -> forward(java.util.Collections.singletonList(null));
+        }
+    }
+
+    /** Starts one branch per target (null: the Request-URI as it is). */
+    private void forward(List<URI> targets) {
+        for (URI target : targets) {
+            startBranch(target);
+        }
+        if (allDone()) {
+            onAllDone();
+        }
+    }
+
+    private void startBranch(URI target) {
+        Request out = (Request) request.clone();
+        Branch b = null;
+        try {
+            if (target != null) {
+                out.setRequestURI(target);
+            }
+            Hop hop = core.router().getNextHop(out);
+            SipProvider provider = hop == null ? null : core.sip().outbound(hop.getTransport());
+            if (provider == null) {
+                log.warn("no listening point for transport {} to reach {}: answering 503", hop == null
+                        ? "?"
+                        : hop
+                                .getTransport(),
+                        out.getRequestURI());
+                consider(core.sip().response(503, "No Route To Destination", request));
+                return;
+            }
+            if (core.sip().isOurs(hop.getHost(), hop.getPort())) {
+                log.warn("{} {} would be sent to the proxy itself ({}): answering 482", request.getMethod(), SipSupport
+                        .callId(request), out.getRequestURI());
+                consider(core.sip().response(482, "Loop Detected", request));
+                return;
+            }
+            ToHeader to = (ToHeader) out.getHeader(ToHeader.NAME);
+            if (core.recordRoute() && to.getTag() == null && !Request.REGISTER.equals(out.getMethod())) {
+                core.sip().addRecordRoute(out, in, provider);
+            }
+            out.addFirst(core.sip().via(provider, null));
+            ClientTransaction client = provider.getNewClientTransaction(out);
+            core.setTimers(client);
+            b = new Branch(this, provider);
+            b.client = client;
+            client.setApplicationData(b);
+            branches.add(b);
+            client.sendRequest();
+        } catch (Exception e) {
+            log.warn("cannot forward {} {} to {}: {}", request.getMethod(), SipSupport.callId(request), out
+                    .getRequestURI(), e.toString());
+            if (b != null) {
+                b.done = true;
+            }
+            try {
+                consider(core.sip().response(503, "Unable To Forward", request));
+            } catch (java.text.ParseException pe) {
+                throw new IllegalStateException(pe);
+            }
+        }
+    }
+
+    void onResponse(Branch b, Response response) {
+        int code = response.getStatusCode();
+        if (b.done) {
+            if (code / 100 == 2) {
+                core.forwardResponseStatelessly(response); // a 2xx retransmission: end-to-end, RFC 3261 16.7
+            }
+            return;
+        }
+        if (code < 200) {
+            b.provisional = true;
+            if (b.cancelWanted && !b.cancelSent) {
+                sendCancel(b);
+            }
+        }
+        boolean dropped = runReplyHooks(b, response);
+        if (code == 100) {
+            return;
+        }
+        if (code < 200) {
+            if (!dropped && !finalSent) {
+                sendUpstream(SipSupport.stripOwnVia(response));
+            }
+            return;
+        }
+        b.done = true;
+        if (code < 300) {
+            if (!dropped) {
+                if (finalSent) {
+                    core.forwardResponseStatelessly(response);
+                } else {
+                    sendUpstream(SipSupport.stripOwnVia(response));
+                }
+            }
+            cancelLiveBranches();
+            return;
+        }
+        consider(SipSupport.stripOwnVia(response));
+        if (code >= 600) {
+            cancelLiveBranches();
+        }
+        if (allDone()) {
+            onAllDone();
+        }
+    }
+
+    void onTimeout(Branch b) {
+        if (b.done) {
+            return;
+        }
+        b.done = true;
+        try {
+            consider(core.sip().response(408, "Request Timeout", request));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        if (allDone()) {
+            onAllDone();
+        }
+    }
+
+    /** A CANCEL for this request arrived (and was answered 200). */
+    void onCancel() {
+        cancelled = true;
+        if (finalSent) {
+            return;
+        }
+        boolean alive = false;
+        for (Branch b : branches) {
+            if (!b.done) {
+                alive = true;
+                b.cancelWanted = true;
+                if (b.provisional && !b.cancelSent) {
+                    sendCancel(b);
+                }
+            }
+        }
+        if (!alive) {
+            reply(487, "Request Terminated");
+        }
+    }
+
+    /** The server transaction ended (its timers ran out or the stack gave up on it). */
+    void onServerTerminated() {
+        finish();
+    }
+
+    private boolean runReplyHooks(Branch b, Response response) {
+        Contexts.Reply ctx = new Contexts.Reply(core.sip(), core.pvs(), response, b.client.getRequest());
+        try (CurrentMessage.Scope s = CurrentMessage.enter(new CurrentMessage(b.client.getRequest(), response,
+                response))) {
+            for (RoutingHook hook : core.hooks()) {
+                try {
+                    hook.onReply(ctx);
+                } catch (RuntimeException e) {
+                    log.error("reply hook {} failed on {} {}", hook.getClass().getName(), response.getStatusCode(),
+                            SipSupport.callId(response), e);
+                }
+            }
+        }
+        return ctx.action == Contexts.Action.DROP;
+    }
+
+    private void onAllDone() {
+        if (finalSent) {
+            finish();
+            return;
+        }
+        if (cancelled) {
+            if (best != null && best.getStatusCode() == 487) {
+                sendUpstream(best);
+            } else {
+                reply(487, "Request Terminated");
+            }
+            return;
+        }
+        if (++failureRounds > MAX_FAILURE_ROUNDS) {
+            log.warn("{} {}: failure hooks forwarded {} times, sending {} upstream", request.getMethod(), SipSupport
+                    .callId(request), MAX_FAILURE_ROUNDS, best.getStatusCode());
+            sendUpstream(best);
+            return;
+        }
+        Contexts.Failure ctx = new Contexts.Failure(core.sip(), core.pvs(), request, best);
+        try (CurrentMessage.Scope s = CurrentMessage.enter(new CurrentMessage(request, best, request))) {
+            for (RoutingHook hook : core.hooks()) {
+                try {
+                    hook.onFailure(ctx);
+                } catch (RuntimeException e) {
+                    log.error("failure hook {} failed on {} {}", hook.getClass().getName(), request.getMethod(),
+                            SipSupport.callId(request), e);
+                    break;
+                }
+                if (ctx.decided()) {
+                    break;
+                }
+            }
+        }
+        switch (ctx.action) {
+            case FORWARD -> {
+                best = null;
+                forward(ctx.targets);
+            }
+            case REPLY -> reply(ctx.code, ctx.reason);
+            default -> sendUpstream(best);
+        }
+    }
+
+    /** Keeps the better of the final responses (RFC 3261 16.7: a 6xx first, else the lowest class). */
+    private void consider(Response candidate) {
+        if (best == null) {
+            best = candidate;
+            return;
+        }
+        int c = candidate.getStatusCode() / 100;
+        int b = best.getStatusCode() / 100;
+        if (b != 6 && (c == 6 || c < b)) {
+            best = candidate;
+        }
+    }
+
+    private boolean allDone() {
+        for (Branch b : branches) {
+            if (!b.done) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void cancelLiveBranches() {
+        if (!Request.INVITE.equals(request.getMethod())) {
+            return; // only an INVITE can be cancelled; other branches end by their own timers
+        }
+        for (Branch b : branches) {
+            if (!b.done) {
+                b.cancelWanted = true;
+                if (b.provisional && !b.cancelSent) {
+                    sendCancel(b);
+                }
+            }
+        }
+    }
+
+    private void sendCancel(Branch b) {
+        b.cancelSent = true;
+        try {
+            Request cancel = b.client.createCancel();
+            ClientTransaction ct = b.out.getNewClientTransaction(cancel);
+            core.setTimers(ct);
+            ct.sendRequest();
+        } catch (Exception e) {
+            log.warn("cannot send CANCEL for {}: {}", SipSupport.callId(request), e.toString());
+        }
+    }
+
+    private void reply(int code, String reason) {
+        try {
+            sendUpstream(core.sip().response(code, reason, request));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("cannot build a " + code + " response", e);
+        }
+    }
+
+    private void sendUpstream(Response response) {
+        core.metrics().reply(response.getStatusCode());
+        try {
+            server.sendResponse(response);
+        } catch (Exception e) {
+            log.warn("cannot send {} upstream for {}: {}", response.getStatusCode(), SipSupport.callId(request), e
+                    .toString());
+        }
+        if (response.getStatusCode() >= 200) {
+            finalSent = true;
+            finish();
+        }
+    }
+
+    /** Ends this request's share of the in-flight count, once. */
+    private void finish() {
+        if (!finished) {
+            finished = true;
+            core.finished(this);
+        }
+    }
+
+    Request request() {
+        return request;
+    }
+}

@@ -1,0 +1,365 @@
+package org.sipmq.proxy.internal;
+
+import gov.nist.javax.sip.SipStackImpl;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Router;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.sipmq.proxy.ListenAddress;
+import org.sipmq.proxy.ProxyConfig;
+import org.sipmq.proxy.PvEngine;
+import org.sipmq.proxy.RoutingHook;
+import org.sipmq.proxy.Service;
+import org.sipmq.proxy.SipProxy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction-stateful proxy on JAIN-SIP. The stack's threads only create the server transaction (and send 100
+ * Trying for an INVITE), then hand the message to the call's worker stripe; the routing and the hooks run there.
+ */
+@Singleton
+public final class RealSipProxy implements SipProxy, Service, SipListener, ProxyCore {
+    private static final Logger log = LoggerFactory.getLogger(RealSipProxy.class);
+    private static final AtomicInteger STACKS = new AtomicInteger();
+    private static final long STOP_TIMEOUT_MILLIS = 2_000;
+
+    private final ProxyConfig config;
+    private final List<RoutingHook> hooks;
+    private final PvEngine pvs;
+    private final ProxyMetrics metrics;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentHashMap<String, ProxyTransaction> invites = new ConcurrentHashMap<>();
+    private final String stackName = "sipmq-proxy-" + STACKS.incrementAndGet();
+
+    private volatile SipStackImpl stack;
+    private volatile StackShutdown shutdown;
+    private volatile SipSupport sip;
+    private volatile StripedExecutor workers;
+    private volatile boolean stopped;
+
+    @Inject
+    public RealSipProxy(ProxyConfig config, RoutingChain chain, PvEngine pvs, MeterRegistry registry) {
+        this.config = config;
+        this.hooks = chain.hooks();
+        this.pvs = pvs;
+        this.metrics = new ProxyMetrics(registry, inFlight::get, this::stackTransactions);
+    }
+
+    @Override
+    public String name() {
+        return "sip-proxy";
+    }
+
+    @Override
+    public Phase phase() {
+        return Phase.TRANSPORT;
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (stack != null || stopped) {
+            throw new IllegalStateException("SIP proxy " + stackName + " already started");
+        }
+        workers = new StripedExecutor(stackName + "-worker", config.workers(), Math.max(1_000, config
+                .maxInFlight()));
+        OverloadValve.register(stackName, new OverloadValve.Guard() {
+            @Override
+            public boolean admit() {
+                return inFlight.get() < config.maxInFlight();
+            }
+
+            @Override
+            public int retryAfterSeconds() {
+                return config.retryAfterSeconds();
+            }
+
+            @Override
+            public void rejected(String method) {
+                metrics.rejected(method);
+            }
+        });
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        shutdown = StackShutdown.create(() -> factory.createSipStack(StackProperties.of(stackName, config)));
+        stack = (SipStackImpl) shutdown.stack();
+        List<SipProvider> providers = new ArrayList<>();
+        for (ListenAddress a : config.listen()) {
+            ListeningPoint lp = stack.createListeningPoint(a.host(), a.port(), a.transport());
+            SipProvider p = stack.createSipProvider(lp);
+            p.addSipListener(this);
+            providers.add(p);
+        }
+        sip = new SipSupport(factory.createAddressFactory(), factory.createHeaderFactory(), factory
+                .createMessageFactory(), providers);
+        stack.start();
+        log.info("SIP proxy {} listening on {}", stackName, config.listen());
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        StackShutdown s = shutdown;
+        if (s != null) {
+            try {
+                s.stop();
+            } catch (RuntimeException e) {
+                log.warn("SIP proxy {}: the stack did not stop cleanly", stackName, e);
+            }
+        }
+        if (workers != null) {
+            workers.shutdown(STOP_TIMEOUT_MILLIS);
+        }
+        OverloadValve.unregister(stackName);
+        log.info("SIP proxy {} stopped", stackName);
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        String method = request.getMethod();
+        metrics.request(method);
+        SipProvider provider = (SipProvider) event.getSource();
+        String callId = SipSupport.callId(request);
+        if (Request.ACK.equals(method)) {
+            if (event.getServerTransaction() == null) {
+                workers.execute(callId, () -> forwardAckStatelessly(request));
+            }
+            return;
+        }
+        ServerTransaction server = event.getServerTransaction();
+        try {
+            if (server == null) {
+                server = provider.getNewServerTransaction(request);
+            }
+            setTimers(server);
+        } catch (TransactionAlreadyExistsException e) {
+            return; // a retransmission racing its original: the transaction absorbs it
+        } catch (Exception e) {
+            log.warn("cannot create a server transaction for {} {}: {}", method, callId, e.toString());
+            return;
+        }
+        if (Request.CANCEL.equals(method)) {
+            ServerTransaction cancel = server;
+            workers.execute(callId, () -> handleCancel(cancel));
+            return;
+        }
+        ProxyTransaction pt = new ProxyTransaction(this, server, request, provider);
+        server.setApplicationData(pt);
+        inFlight.incrementAndGet();
+        if (Request.INVITE.equals(method)) {
+            invites.put(inviteKey(request), pt);
+            try {
+                server.sendResponse(sip.response(100, "Trying", request));
+            } catch (Exception e) {
+                log.debug("cannot send 100 Trying for {}: {}", callId, e.toString());
+            }
+        }
+        if (!workers.execute(callId, pt::onRequest)) {
+            finished(pt);
+        }
+    }
+
+    private static String inviteKey(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        return (via == null ? "" : via.getBranch()) + "|" + SipSupport.callId(request);
+    }
+
+    private void handleCancel(ServerTransaction cancel) {
+        Request request = cancel.getRequest();
+        ProxyTransaction pt = invites.get(inviteKey(request));
+        try {
+            cancel.sendResponse(pt == null
+                    ? sip.response(481, "Call/Transaction Does Not Exist", request)
+                    : sip.response(200, "OK", request));
+            metrics.reply(pt == null ? 481 : 200);
+        } catch (Exception e) {
+            log.warn("cannot answer CANCEL {}: {}", SipSupport.callId(request), e.toString());
+        }
+        if (pt != null) {
+            pt.onCancel();
+        }
+    }
+
+    private void forwardAckStatelessly(Request received) {
+        Request ack = (Request) received.clone();
+        try {
+            javax.sip.header.MaxForwardsHeader mf = (javax.sip.header.MaxForwardsHeader) ack.getHeader(
+                    javax.sip.header.MaxForwardsHeader.NAME);
+            if (mf != null) {
+                if (mf.getMaxForwards() <= 0) {
+                    return;
+                }
+                mf.decrementMaxForwards();
+            }
+            sip.removeOwnRoutes(ack);
+            SipProvider out = sip.outbound(router().getNextHop(ack).getTransport());
+            if (out == null) {
+                log.warn("no listening point to forward ACK {} to {}", SipSupport.callId(ack), ack.getRequestURI());
+                return;
+            }
+            ack.addFirst(sip.via(out, SipSupport.stableBranch(received)));
+            out.sendRequest(ack);
+        } catch (Exception e) {
+            log.warn("cannot forward ACK {}: {}", SipSupport.callId(ack), e.toString());
+        }
+    }
+
+    @Override
+    public void forwardResponseStatelessly(Response response) {
+        ViaHeader top = (ViaHeader) response.getHeader(ViaHeader.NAME);
+        if (!sip.isOurs(top)) {
+            log.debug("stray response {} not for us: dropped", response.getStatusCode());
+            return;
+        }
+        Response up = SipSupport.stripOwnVia(response);
+        ViaHeader next = (ViaHeader) up.getHeader(ViaHeader.NAME);
+        SipProvider out = next == null ? null : sip.outbound(next.getTransport());
+        if (out == null) {
+            return;
+        }
+        try {
+            metrics.reply(up.getStatusCode());
+            out.sendResponse(up);
+        } catch (Exception e) {
+            log.warn("cannot forward {} {} statelessly: {}", up.getStatusCode(), SipSupport.callId(up), e
+                    .toString());
+        }
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        ClientTransaction client = event.getClientTransaction();
+        String callId = SipSupport.callId(response);
+        if (client == null) {
+            javax.sip.header.CSeqHeader cseq = (javax.sip.header.CSeqHeader) response.getHeader(
+                    javax.sip.header.CSeqHeader.NAME);
+            if (cseq != null && !Request.CANCEL.equals(cseq.getMethod())) {
+                workers.execute(callId, () -> forwardResponseStatelessly(response));
+            }
+            return;
+        }
+        if (client.getApplicationData() instanceof ProxyTransaction.Branch b) {
+            workers.execute(callId, () -> b.owner.onResponse(b, response));
+        }
+        // else: the answer to a CANCEL we sent, nothing to do
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        if (!event.isServerTransaction() && event.getClientTransaction()
+                .getApplicationData() instanceof ProxyTransaction.Branch b) {
+            workers.execute(SipSupport.callId(event.getClientTransaction().getRequest()), () -> b.owner.onTimeout(
+                    b));
+        }
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+        if (event.isServerTransaction() && event.getServerTransaction()
+                .getApplicationData() instanceof ProxyTransaction pt) {
+            workers.execute(SipSupport.callId(pt.request()), pt::onServerTerminated);
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        log.debug("I/O error with {}:{}/{}", event.getHost(), event.getPort(), event.getTransport());
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        // no dialogs: AUTOMATIC_DIALOG_SUPPORT is off
+    }
+
+    @Override
+    public void finished(ProxyTransaction transaction) {
+        inFlight.decrementAndGet();
+        if (Request.INVITE.equals(transaction.request().getMethod())) {
+            invites.remove(inviteKey(transaction.request()), transaction);
+        }
+    }
+
+    @Override
+    public ProxyConfig config() {
+        return config;
+    }
+
+    @Override
+    public List<ListenAddress> listen() {
+        return config.listen();
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public int stackTransactions() {
+        SipStackImpl s = stack;
+        return s == null ? 0 : s.getServerTransactionTableSize() + s.getClientTransactionTableSize();
+    }
+
+    @Override
+    public SipSupport sip() {
+        return sip;
+    }
+
+    @Override
+    public PvEngine pvs() {
+        return pvs;
+    }
+
+    @Override
+    public List<RoutingHook> hooks() {
+        return hooks;
+    }
+
+    @Override
+    public Router router() {
+        return stack.getRouter();
+    }
+
+    @Override
+    public boolean recordRoute() {
+        return config.recordRoute();
+    }
+
+    @Override
+    public void setTimers(javax.sip.Transaction transaction) {
+        transaction.setRetransmitTimer(config.t1Millis());
+        if (transaction instanceof gov.nist.javax.sip.TransactionExt ext) {
+            ext.setTimerT4(config.t4Millis());
+        }
+    }
+
+    @Override
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+}

@@ -1,0 +1,158 @@
+package org.sipmq.proxy.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.ParseException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ListeningPoint;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.RouteHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Message;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * The proxy's view of its own addresses and the JAIN-SIP factories: which URIs and Vias are ours, which provider
+ * sends on which transport, and how our Via, Record-Route and synthesized responses are built. Immutable once the
+ * stack is up; shared by every worker.
+ */
+final class SipSupport {
+    final AddressFactory addresses;
+    final HeaderFactory headers;
+    final MessageFactory messages;
+    private final Set<String> ours = new HashSet<>();
+    private final Map<String, SipProvider> outbound = new LinkedHashMap<>();
+
+    SipSupport(AddressFactory addresses, HeaderFactory headers, MessageFactory messages, List<SipProvider> providers) {
+        this.addresses = addresses;
+        this.headers = headers;
+        this.messages = messages;
+        for (SipProvider p : providers) {
+            ListeningPoint lp = p.getListeningPoints()[0];
+            ours.add(lp.getIPAddress() + ":" + lp.getPort());
+            outbound.putIfAbsent(lp.getTransport().toLowerCase(Locale.ROOT), p);
+        }
+    }
+
+    /** The provider that sends on {@code transport}, or null when the proxy does not listen on it. */
+    SipProvider outbound(String transport) {
+        return outbound.get(transport.toLowerCase(Locale.ROOT));
+    }
+
+    static ListeningPoint point(SipProvider provider) {
+        return provider.getListeningPoints()[0];
+    }
+
+    boolean isOurs(URI uri) {
+        return uri instanceof SipURI s && ours.contains(s.getHost() + ":" + (s.getPort() > 0 ? s.getPort() : 5060));
+    }
+
+    /** True when host:port is one of our listening points (a request sent there would loop). */
+    boolean isOurs(String host, int port) {
+        return ours.contains(host + ":" + (port > 0 ? port : 5060));
+    }
+
+    boolean isOurs(ViaHeader via) {
+        return via != null && ours.contains(via.getHost() + ":" + (via.getPort() > 0 ? via.getPort() : 5060));
+    }
+
+    /** Removes the Route headers that name this proxy from the top of the request (loose routing, RFC 3261 16.4). */
+    void removeOwnRoutes(Request request) {
+        RouteHeader top;
+        while ((top = (RouteHeader) request.getHeader(RouteHeader.NAME)) != null && isOurs(top.getAddress()
+                .getURI())) {
+            request.removeFirst(RouteHeader.NAME);
+        }
+    }
+
+    /** Adds our Record-Route; two of them when the request leaves by another listening point than it came in. */
+    void addRecordRoute(Request request, SipProvider in, SipProvider out) throws ParseException, SipException {
+        if (in != out) {
+            request.addFirst(headers.createRecordRouteHeader(selfAddress(point(in))));
+        }
+        request.addFirst(headers.createRecordRouteHeader(selfAddress(point(out))));
+    }
+
+    private Address selfAddress(ListeningPoint lp) throws ParseException {
+        SipURI uri = addresses.createSipURI(null, lp.getIPAddress());
+        uri.setPort(lp.getPort());
+        if (!"udp".equalsIgnoreCase(lp.getTransport())) {
+            uri.setTransportParam(lp.getTransport().toLowerCase(Locale.ROOT));
+        }
+        uri.setLrParam();
+        return addresses.createAddress(uri);
+    }
+
+    /** Our Via for a message sent by {@code out}; a random branch when {@code branch} is null. */
+    ViaHeader via(SipProvider out, String branch) throws ParseException, InvalidArgumentException {
+        ListeningPoint lp = point(out);
+        ViaHeader via = headers.createViaHeader(lp.getIPAddress(), lp.getPort(), lp.getTransport(), branch != null
+                ? branch
+                : randomBranch());
+        via.setRPort();
+        return via;
+    }
+
+    static String randomBranch() {
+        return "z9hG4bK-sq-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    }
+
+    /**
+     * A branch derived from the message's own top Via branch and Call-ID, so that every retransmission of a request
+     * forwarded statelessly (an ACK for a 2xx) gets the same branch, and different requests different ones.
+     */
+    static String stableBranch(Message message) {
+        ViaHeader top = (ViaHeader) message.getHeader(ViaHeader.NAME);
+        String seed = (top == null ? "" : top.getBranch()) + "|" + message.getHeader("Call-ID") + "|" + message
+                .getHeader("CSeq");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+            return "z9hG4bK-sqa-" + HexFormat.of().formatHex(digest, 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** A response made by the proxy itself for {@code request}, with a To tag when final as RFC 3261 requires. */
+    Response response(int code, String reason, Request request) throws ParseException {
+        Response r = messages.createResponse(code, request);
+        if (reason != null) {
+            r.setReasonPhrase(reason);
+        }
+        ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
+        if (code > 100 && to != null && to.getTag() == null) {
+            to.setTag("sq" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+        }
+        return r;
+    }
+
+    /** A copy of a downstream response without our Via, ready to go upstream. */
+    static Response stripOwnVia(Response response) {
+        Response copy = (Response) response.clone();
+        copy.removeFirst(ViaHeader.NAME);
+        return copy;
+    }
+
+    static String callId(Message message) {
+        javax.sip.header.CallIdHeader h = (javax.sip.header.CallIdHeader) message.getHeader("Call-ID");
+        return h == null ? "" : h.getCallId();
+    }
+}

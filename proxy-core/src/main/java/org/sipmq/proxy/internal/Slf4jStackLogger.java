@@ -1,0 +1,131 @@
+package org.sipmq.proxy.internal;
+
+import gov.nist.core.StackLogger;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JAIN-SIP's stack logger (property {@code gov.nist.javax.sip.STACK_LOGGER}) writing to SLF4J, so that the stack
+ * needs no log4j. The stack asks {@link #isLoggingEnabled(int)} before building most messages, so the levels of the
+ * SLF4J logger {@code gov.nist.javax.sip} decide the cost as well as the output.
+ */
+public final class Slf4jStackLogger implements StackLogger {
+    private static final Logger log = LoggerFactory.getLogger("gov.nist.javax.sip");
+
+    @Override
+    public void logStackTrace() {
+        logStackTrace(TRACE_DEBUG);
+    }
+
+    @Override
+    public void logStackTrace(int level) {
+        if (isLoggingEnabled(level)) {
+            log.debug("stack trace", new Throwable("stack trace"));
+        }
+    }
+
+    @Override
+    public int getLineCount() {
+        return 0;
+    }
+
+    @Override
+    public void logException(Throwable t) {
+        log.error("SIP stack exception", t);
+    }
+
+    @Override
+    public void logDebug(String message) {
+        log.debug(message);
+    }
+
+    @Override
+    public void logDebug(String message, Exception e) {
+        log.debug(message, e);
+    }
+
+    @Override
+    public void logTrace(String message) {
+        log.trace(message);
+    }
+
+    @Override
+    public void logFatalError(String message) {
+        log.error(message);
+    }
+
+    @Override
+    public void logError(String message) {
+        log.error(message);
+    }
+
+    @Override
+    public boolean isLoggingEnabled() {
+        return log.isInfoEnabled();
+    }
+
+    @Override
+    public boolean isLoggingEnabled(int level) {
+        // LogLevels: TRACE_NONE 0, FATAL 2, ERROR 4, WARN 8, INFO 16, DEBUG 32, TRACE 64.
+        if (level <= TRACE_ERROR) {
+            return log.isErrorEnabled();
+        } else if (level <= TRACE_WARN) {
+            return log.isWarnEnabled();
+        } else if (level <= TRACE_INFO) {
+            return log.isInfoEnabled();
+        } else if (level <= TRACE_DEBUG) {
+            return log.isDebugEnabled();
+        }
+        return log.isTraceEnabled();
+    }
+
+    @Override
+    public void logError(String message, Exception e) {
+        if (e instanceof InterruptedException) {
+            log.debug(message, e); // StackShutdown interrupts the event scanner on purpose
+        } else {
+            log.error(message, e);
+        }
+    }
+
+    @Override
+    public void logWarning(String message) {
+        if (message != null && (message.startsWith("TLS ") || message.toLowerCase(java.util.Locale.ROOT).startsWith(
+                "using default"))) {
+            log.debug(message); // the proxy listens on no TLS transport: the stack's TLS defaults are not news
+        } else {
+            log.warn(message);
+        }
+    }
+
+    @Override
+    public void logInfo(String message) {
+        log.info(message);
+    }
+
+    @Override
+    public void disableLogging() {
+        // levels belong to the SLF4J backend's configuration
+    }
+
+    @Override
+    public void enableLogging() {
+        // levels belong to the SLF4J backend's configuration
+    }
+
+    @Override
+    public void setBuildTimeStamp(String buildTimeStamp) {
+        log.debug("JAIN-SIP build {}", buildTimeStamp);
+    }
+
+    @Override
+    public void setStackProperties(Properties properties) {
+        // nothing to read: SLF4J is configured on its own
+    }
+
+    @Override
+    public String getLoggerName() {
+        return log.getName();
+    }
+}
