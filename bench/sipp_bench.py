@@ -69,7 +69,7 @@ class Proxy:
         deadline = time.time() + 60
         while time.time() < deadline:
             with open(os.path.join(workdir, "proxy.log")) as f:
-                if "sample proxy started" in f.read():
+                if "sipmq started" in f.read():
                     return
             if self.proc.poll() is not None:
                 raise SystemExit(f"proxy exited early, see {workdir}/proxy.log")

@@ -1,7 +1,11 @@
 package org.sipmq.proxy;
 
 import com.google.inject.Module;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +31,37 @@ public final class SipmqMain {
 
     /** Runs the application until the JVM is asked to stop; never returns normally. */
     public static void run(Path configFile, Module... modules) {
+        log.info("configuration: {}", configFile.toAbsolutePath());
+        run(() -> Sipmq.configure(configFile, modules));
+    }
+
+    /**
+     * As {@link #run(Path, Module...)}, with a configuration file shipped as a class-path resource next to
+     * {@code anchor} (for an application's built-in defaults).
+     */
+    public static void runBundled(Class<?> anchor, String resource, Module... modules) {
+        String text;
+        try (InputStream in = anchor.getResourceAsStream(resource)) {
+            if (in == null) {
+                System.err.println("the bundled configuration '" + resource + "' is missing from the class path of "
+                        + anchor.getName());
+                System.exit(2);
+                return;
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            System.err.println("cannot read the bundled configuration '" + resource + "': " + e);
+            System.exit(2);
+            return;
+        }
+        log.info("configuration: the bundled {} (give --config FILE to use another)", resource);
+        run(() -> Sipmq.configure(resource, text, modules));
+    }
+
+    private static void run(Supplier<Sipmq> configure) {
         Sipmq app;
         try {
-            app = Sipmq.configure(configFile, modules);
+            app = configure.get();
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);

@@ -14,31 +14,50 @@ import org.apache.ibatis.annotations.Update;
  */
 interface CdrMapper {
     @Update("CREATE TABLE IF NOT EXISTS cdr (call_id VARCHAR(255) NOT NULL PRIMARY KEY, from_uri VARCHAR(255),"
-            + " to_uri VARCHAR(255), start_ms BIGINT, answer_ms BIGINT, end_ms BIGINT, duration_ms BIGINT, status INT)")
+            + " to_uri VARCHAR(255), start_ms BIGINT, answer_ms BIGINT, end_ms BIGINT, duration_ms BIGINT, status INT,"
+            + " invites INT NOT NULL DEFAULT 0, replies INT NOT NULL DEFAULT 0, byes INT NOT NULL DEFAULT 0)")
     void createTable();
 
-    @Insert("INSERT INTO cdr (call_id, from_uri, to_uri, start_ms) VALUES (#{e.callId}, #{e.from}, #{e.to},"
-            + " #{e.timeMillis}) ON DUPLICATE KEY UPDATE from_uri = VALUES(from_uri), to_uri = VALUES(to_uri),"
-            + " start_ms = VALUES(start_ms)")
+    @Update("CREATE TABLE IF NOT EXISTS caller_state (caller VARCHAR(255) NOT NULL PRIMARY KEY,"
+            + " state VARCHAR(1024) NOT NULL)")
+    void createCallerStateTable();
+
+    /** The mqueue table of the dbmode 1 queue {@code acc}, in Kamailio's layout. */
+    @Update("CREATE TABLE IF NOT EXISTS acc (id INT AUTO_INCREMENT PRIMARY KEY,"
+            + " `key` VARCHAR(255) NOT NULL DEFAULT '', val VARCHAR(4096) NOT NULL DEFAULT '')")
+    void createAccQueueTable();
+
+    @Insert("INSERT INTO caller_state (caller, state) VALUES (#{caller}, #{state})"
+            + " ON DUPLICATE KEY UPDATE state = VALUES(state)")
+    void saveCallerState(@Param("caller") String caller, @Param("state") String state);
+
+    @Select("SELECT state FROM caller_state WHERE caller = #{caller}")
+    String callerState(@Param("caller") String caller);
+
+    @Insert("INSERT INTO cdr (call_id, from_uri, to_uri, start_ms, invites) VALUES (#{e.callId}, #{e.from}, #{e.to},"
+            + " #{e.timeMillis}, 1) ON DUPLICATE KEY UPDATE from_uri = VALUES(from_uri), to_uri = VALUES(to_uri),"
+            + " start_ms = VALUES(start_ms), invites = invites + 1")
     void start(@Param("e") CallEvent event);
 
     /** A 2xx answers the call (the first answer wins, against retransmitted 200s). */
-    @Insert("INSERT INTO cdr (call_id, answer_ms, status) VALUES (#{e.callId}, #{e.timeMillis}, #{e.status})"
-            + " ON DUPLICATE KEY UPDATE answer_ms = COALESCE(answer_ms, VALUES(answer_ms)), status = VALUES(status),"
+    @Insert("INSERT INTO cdr (call_id, answer_ms, status, replies) VALUES (#{e.callId}, #{e.timeMillis}, #{e.status}, 1)"
+            + " ON DUPLICATE KEY UPDATE replies = replies + 1, answer_ms = COALESCE(answer_ms, VALUES(answer_ms)), status = VALUES(status),"
             + " duration_ms = CASE WHEN end_ms IS NULL THEN NULL ELSE end_ms - COALESCE(answer_ms, VALUES(answer_ms)) END")
     void answer(@Param("e") CallEvent event);
 
     /** A final failure ends a call that was never answered. */
-    @Insert("INSERT INTO cdr (call_id, end_ms, duration_ms, status) VALUES (#{e.callId}, #{e.timeMillis}, 0,"
-            + " #{e.status}) ON DUPLICATE KEY UPDATE end_ms = VALUES(end_ms), duration_ms = 0, status = VALUES(status)")
+    @Insert("INSERT INTO cdr (call_id, end_ms, duration_ms, status, replies) VALUES (#{e.callId}, #{e.timeMillis}, 0,"
+            + " #{e.status}, 1) ON DUPLICATE KEY UPDATE end_ms = VALUES(end_ms), duration_ms = 0,"
+            + " status = VALUES(status), replies = replies + 1")
     void fail(@Param("e") CallEvent event);
 
-    @Insert("INSERT INTO cdr (call_id, end_ms) VALUES (#{e.callId}, #{e.timeMillis}) ON DUPLICATE KEY UPDATE"
-            + " end_ms = VALUES(end_ms),"
+    @Insert("INSERT INTO cdr (call_id, end_ms, byes) VALUES (#{e.callId}, #{e.timeMillis}, 1) ON DUPLICATE KEY"
+            + " UPDATE byes = byes + 1, end_ms = VALUES(end_ms),"
             + " duration_ms = CASE WHEN answer_ms IS NULL THEN NULL ELSE VALUES(end_ms) - answer_ms END")
     void end(@Param("e") CallEvent event);
 
-    @Select("SELECT call_id, from_uri, to_uri, start_ms, answer_ms, end_ms, duration_ms, status FROM cdr"
+    @Select("SELECT call_id, from_uri, to_uri, start_ms, answer_ms, end_ms, duration_ms, status, invites, replies,"
+            + " byes FROM cdr"
             + " ORDER BY call_id")
     List<Cdr> all();
 

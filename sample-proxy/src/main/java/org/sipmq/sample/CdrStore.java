@@ -2,6 +2,7 @@ package org.sipmq.sample;
 
 import java.util.List;
 import javax.sql.DataSource;
+import org.sipmq.mqueue.MQueueItem;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
@@ -23,10 +24,31 @@ public final class CdrStore {
         this.sessions = new SqlSessionFactoryBuilder().build(config);
     }
 
-    /** Creates the {@code cdr} table when it does not exist. */
-    public void createTable() {
+    /** Creates the {@code cdr}, {@code caller_state} and {@code acc} (mqueue) tables when they do not exist. */
+    public void createTables() {
         try (SqlSession s = sessions.openSession(true)) {
-            s.getMapper(CdrMapper.class).createTable();
+            CdrMapper m = s.getMapper(CdrMapper.class);
+            m.createTable();
+            m.createCallerStateTable();
+            m.createAccQueueTable();
+        }
+    }
+
+    /** Stores each caller's latest state, in one transaction. */
+    void saveCallerStates(List<MQueueItem> items) {
+        try (SqlSession s = sessions.openSession(false)) {
+            CdrMapper m = s.getMapper(CdrMapper.class);
+            for (MQueueItem item : items) {
+                m.saveCallerState(item.key(), item.value());
+            }
+            s.commit();
+        }
+    }
+
+    /** The latest state stored for a caller, or null. */
+    public String callerState(String caller) {
+        try (SqlSession s = sessions.openSession(true)) {
+            return s.getMapper(CdrMapper.class).callerState(caller);
         }
     }
 

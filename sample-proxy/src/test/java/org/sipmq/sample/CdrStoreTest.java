@@ -25,7 +25,7 @@ class CdrStoreTest {
     void open() {
         ds = dataSource();
         store = new CdrStore(ds);
-        store.createTable();
+        store.createTables();
         store.deleteAll();
     }
 
@@ -40,7 +40,8 @@ class CdrStoreTest {
         store.apply(List.of(CallEvent.parse("c1", CallEvent.reply(200, 2000))));
         store.apply(List.of(CallEvent.parse("c1", CallEvent.invite("sip:a@x", "sip:b@y", 1000))));
 
-        assertThat(store.all()).containsExactly(new Cdr("c1", "sip:a@x", "sip:b@y", 1000L, 2000L, 5000L, 3000L, 200));
+        assertThat(store.all())
+                .containsExactly(new Cdr("c1", "sip:a@x", "sip:b@y", 1000L, 2000L, 5000L, 3000L, 200, 1, 1, 1));
         assertThat(store.all().get(0).complete()).isTrue();
     }
 
@@ -52,6 +53,7 @@ class CdrStoreTest {
                 CallEvent.parse("c1", CallEvent.bye(4000))));
 
         assertThat(store.all().get(0).answerMillis()).isEqualTo(2000L);
+        assertThat(store.all().get(0).replies()).isEqualTo(2);
         assertThat(store.all().get(0).durationMillis()).isEqualTo(2000L);
     }
 
@@ -61,7 +63,7 @@ class CdrStoreTest {
                 CallEvent.parse("c2", CallEvent.reply(487, 1500))));
 
         Cdr cdr = store.all().get(0);
-        assertThat(cdr).isEqualTo(new Cdr("c2", "sip:a@x", "sip:b@y", 1000L, null, 1500L, 0L, 487));
+        assertThat(cdr).isEqualTo(new Cdr("c2", "sip:a@x", "sip:b@y", 1000L, null, 1500L, 0L, 487, 1, 1, 0));
         assertThat(cdr.complete()).isTrue();
     }
 

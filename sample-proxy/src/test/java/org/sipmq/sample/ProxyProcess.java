@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * can stop it with SIGTERM and start it again.
  */
 final class ProxyProcess implements AutoCloseable {
-    static final String STARTED = "sample proxy started";
+    static final String STARTED = "sipmq started";
 
     private final Process process;
     private final Path log;

@@ -1,9 +1,6 @@
 package org.sipmq.sample;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.sipmq.proxy.testing.FreePorts;
 
 /**
  * Runs SIPp, the real peer of the end-to-end tests, as a child process on 127.0.0.1 with the scenarios shipped in the
@@ -53,7 +51,7 @@ final class Sipp implements AutoCloseable {
     static Sipp uac(String scenario, int calleePort, int proxyPort, int calls, int rate, Path workDir,
             String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("127.0.0.1:" + calleePort, "-rsa", "127.0.0.1:" + proxyPort, "-p",
-                Integer.toString(freeUdpPort()), "-m", Integer.toString(calls), "-r", Integer.toString(rate)));
+                Integer.toString(FreePorts.udpAndTcp()), "-m", Integer.toString(calls), "-r", Integer.toString(rate)));
         args.addAll(List.of(extra));
         return start(workDir, scenario, args);
     }
@@ -120,21 +118,6 @@ final class Sipp implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-    }
-
-    /** A UDP port free on 127.0.0.1 that is also free for TCP, at the moment of asking. */
-    static int freeUdpPort() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int port = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free port on 127.0.0.1");
     }
 
     private static Path findScenarios() {

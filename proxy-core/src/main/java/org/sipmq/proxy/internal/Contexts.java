@@ -175,11 +175,25 @@ final class Contexts {
     static final class Failure extends Base implements FailureContext {
         private final Request request;
         private final Response response;
+        private final int round;
+        private final boolean cancelled;
 
-        Failure(SipSupport sip, PvEngine pvs, Request request, Response response) {
+        Failure(SipSupport sip, PvEngine pvs, Request request, Response response, int round, boolean cancelled) {
             super(sip, pvs);
             this.request = request;
             this.response = response;
+            this.round = round;
+            this.cancelled = cancelled;
+        }
+
+        @Override
+        public int round() {
+            return round;
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelled;
         }
 
         @Override

@@ -266,21 +266,21 @@ final class ProxyTransaction {
             finish();
             return;
         }
-        if (cancelled) {
-            if (best != null && best.getStatusCode() == 487) {
-                sendUpstream(best);
-            } else {
-                reply(487, "Request Terminated");
+        if (cancelled && (best == null || best.getStatusCode() != 487)) {
+            try {
+                best = core.sip().response(487, "Request Terminated", request);
+            } catch (java.text.ParseException e) {
+                throw new IllegalStateException("cannot build a 487 response", e);
             }
-            return;
         }
-        if (++failureRounds > MAX_FAILURE_ROUNDS) {
+        if (!cancelled && ++failureRounds > MAX_FAILURE_ROUNDS) {
             log.warn("{} {}: failure hooks forwarded {} times, sending {} upstream", request.getMethod(), SipSupport
                     .callId(request), MAX_FAILURE_ROUNDS, best.getStatusCode());
             sendUpstream(best);
             return;
         }
-        Contexts.Failure ctx = new Contexts.Failure(core.sip(), core.pvs(), request, best);
+        Contexts.Failure ctx = new Contexts.Failure(core.sip(), core.pvs(), request, best, Math.max(failureRounds, 1),
+                cancelled);
         try (CurrentMessage.Scope s = CurrentMessage.enter(new CurrentMessage(request, best, request))) {
             for (RoutingHook hook : core.hooks()) {
                 try {
@@ -294,6 +294,16 @@ final class ProxyTransaction {
                     break;
                 }
             }
+        }
+        if (cancelled) {
+            // As in Kamailio, where t_relay() fails in a failure_route of a cancelled transaction: the caller gave
+            // up, so it gets its 487 whatever a hook asked for.
+            if (ctx.action != Contexts.Action.NONE) {
+                log.warn("{} {}: the call was cancelled; ignoring the failure hook's {}", request.getMethod(),
+                        SipSupport.callId(request), ctx.action);
+            }
+            sendUpstream(best);
+            return;
         }
         switch (ctx.action) {
             case FORWARD -> {

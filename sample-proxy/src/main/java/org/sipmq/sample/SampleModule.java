@@ -1,0 +1,27 @@
+package org.sipmq.sample;
+
+import com.google.inject.multibindings.Multibinder;
+import org.sipmq.proxy.ConfigErrors;
+import org.sipmq.proxy.ConfigFile;
+import org.sipmq.proxy.Service;
+import org.sipmq.proxy.SipmqModule;
+import org.sipmq.proxy.TimerRoutes;
+
+/** The sample's own part: its settings, its database, and the two timer routes that drain its queues. */
+final class SampleModule extends SipmqModule {
+    private SampleSettings settings;
+
+    @Override
+    protected void readConfig(ConfigFile file, ConfigErrors errors) {
+        settings = SampleSettings.read(file, errors);
+    }
+
+    @Override
+    protected void configure() {
+        bind(SampleSettings.class).toInstance(settings);
+        bind(SampleDatabase.class);
+        Multibinder.newSetBinder(binder(), Service.class).addBinding().to(SampleDatabase.class);
+        TimerRoutes.bind(binder(), "ACC_DRAIN").to(AccDrain.class);
+        TimerRoutes.bind(binder(), "CALLER_STATE_DRAIN").to(CallerStateDrain.class);
+    }
+}
