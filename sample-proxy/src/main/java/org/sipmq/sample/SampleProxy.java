@@ -1,5 +1,6 @@
 package org.sipmq.sample;
 
+import com.google.inject.Module;
 import java.nio.file.Path;
 import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.proxy.AdminModule;
@@ -27,15 +28,18 @@ public final class SampleProxy {
                 System.exit(2);
             }
         }
+        if (config != null) {
+            SipmqMain.run(config, modules());
+        } else {
+            SipmqMain.runBundled(SampleProxy.class, BUNDLED_CONFIG, modules());
+        }
+    }
+
+    /** Every module of the sample, its hooks in the order they run. */
+    static Module[] modules() {
         // The hooks' order, declared here and nowhere else: the fallback must see a failure before accounting does
         // (when it forwards, the call is not over), and accounting must see a request before the router forwards it.
         ProxyModule proxy = ProxyModule.builder().hooks(Fallback.class, Accounting.class, StaticRoutes.class).build();
-        if (config != null) {
-            SipmqMain.run(config, proxy, new MQueueModule(), new TimerModule(), new AdminModule(),
-                    new SampleModule());
-        } else {
-            SipmqMain.runBundled(SampleProxy.class, BUNDLED_CONFIG, proxy, new MQueueModule(), new TimerModule(),
-                    new AdminModule(), new SampleModule());
-        }
+        return new Module[]{proxy, new MQueueModule(), new TimerModule(), new AdminModule(), new SampleModule()};
     }
 }

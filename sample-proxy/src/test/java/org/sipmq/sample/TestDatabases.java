@@ -13,8 +13,12 @@ final class TestDatabases {
     }
 
     static HikariDataSource mariaDb() {
+        return mariaDb(MYSQL_URL);
+    }
+
+    static HikariDataSource mariaDb(String url) {
         HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl(MYSQL_URL);
+        ds.setJdbcUrl(url);
         ds.setMaximumPoolSize(2);
         ds.setConnectionTimeout(3000);
         ds.setInitializationFailTimeout(-1);
@@ -23,7 +27,7 @@ final class TestDatabases {
             return ds;
         } catch (SQLException e) {
             ds.close();
-            throw new AssertionError("MariaDB is needed at " + MYSQL_URL + " (user root, empty password, database"
+            throw new AssertionError("MariaDB is needed at " + url + " (user root, empty password, database"
                     + " test) but is not reachable: " + e.getMessage() + ". Start it with 'start-stop-daemon --start"
                     + " --oknodo --background --exec /usr/sbin/mariadbd' or run 'bash .ci/run'.", e);
         }

@@ -1,0 +1,276 @@
+package org.sipmq.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sipmq.proxy.testing.AdminClient;
+import org.sipmq.proxy.testing.FreePorts;
+
+/**
+ * The sample proxy end to end, as users run it: {@code java -jar sample-proxy.jar} in its own JVM, SIPp callers and
+ * callees on 127.0.0.1, CDRs and the dbmode 1 queue in the real MariaDB (database {@code sipmq_it}).
+ */
+class SampleProxyIT {
+    private static final String DB = "sipmq_it";
+
+    @TempDir
+    Path dir;
+
+    private int sipPort;
+    private int adminPort;
+    private HikariDataSource db;
+    private CdrStore cdrs;
+
+    @BeforeAll
+    static void peers() throws SQLException {
+        Sipp.requireInstalled();
+        try (HikariDataSource root = TestDatabases.mariaDb();
+                Connection c = root.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS " + DB);
+        }
+    }
+
+    @BeforeEach
+    void cleanDatabase() throws SQLException {
+        sipPort = FreePorts.udpAndTcp();
+        adminPort = FreePorts.udpAndTcp();
+        db = TestDatabases.mariaDb(jdbcUrl());
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS cdr, caller_state, acc");
+        }
+        cdrs = new CdrStore(db);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void basicCallsAreEachAccountedOnceAndTheQueuesDrain() throws Exception {
+        int calls = 20;
+        try (ProxyProcess proxy = ProxyProcess.start(config(null, 0), dir)) {
+            runCalls("uac-basic.xml", "uas-answer.xml", calls);
+
+            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            assertThat(rows).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(List.of(r.invites(), r.replies(), r.byes())).containsExactly(1, 1, 1);
+                assertThat(r.durationMillis()).isGreaterThanOrEqualTo(0L);
+                assertThat(r.fromUri()).startsWith("sip:caller@");
+            });
+            assertQueuesEmpty();
+            assertThat(proxy.terminate(30)).isEqualTo(143);
+        }
+        assertThat(rowCount("acc")).as("nothing left to save at stop").isZero();
+    }
+
+    @Test
+    void busyCalleeIsRetriedOnceOnTheFallbackTarget() throws Exception {
+        int calls = 5;
+        int busyPort = FreePorts.udpAndTcp();
+        int fallbackPort = FreePorts.udpAndTcp();
+        try (ProxyProcess proxy = ProxyProcess.start(config("sip:127.0.0.1:" + fallbackPort, 0), dir);
+                Sipp busy = Sipp.uas("uas-486.xml", busyPort, calls, dir);
+                Sipp answer = Sipp.uas("uas-answer.xml", fallbackPort, calls, dir)) {
+            Thread.sleep(300); // let the SIPp callees bind their ports
+            Sipp uac = Sipp.uac("uac-basic.xml", busyPort, sipPort, calls, 5, dir);
+            assertThat(uac.await(120)).as("SIPp caller exit code, log %s", uac.log()).isZero();
+            assertThat(uac.successfulCalls()).isEqualTo(calls);
+            assertThat(busy.await(30)).as("busy callee saw every call").isZero();
+            assertThat(answer.await(30)).as("fallback callee answered every call").isZero();
+
+            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            assertThat(rows).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(List.of(r.invites(), r.replies(), r.byes())).containsExactly(1, 1, 1);
+            });
+            proxy.terminate(30);
+        }
+    }
+
+    @Test
+    void cancelledCallsAreAccountedWith487() throws Exception {
+        int calls = 5;
+        try (ProxyProcess proxy = ProxyProcess.start(config(null, 0), dir)) {
+            runCalls("uac-cancel.xml", "uas-cancel.xml", calls);
+
+            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            assertThat(rows).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(487);
+                assertThat(r.answerMillis()).isNull();
+                assertThat(List.of(r.invites(), r.replies(), r.byes())).containsExactly(1, 1, 0);
+            });
+            assertQueuesEmpty();
+            proxy.terminate(30);
+        }
+    }
+
+    @Test
+    void calleeToleratingRetransmittedAcksCompletesEveryCall() throws Exception {
+        int calls = 10;
+        try (ProxyProcess proxy = ProxyProcess.start(config(null, 0), dir)) {
+            runCalls("uac-basic.xml", "uas-ack-retrans.xml", calls);
+            awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            proxy.terminate(30);
+        }
+    }
+
+    /**
+     * SIGTERM while calls flow, with a drain slow enough that accounting is still queued: what was not written before
+     * the stop is saved to the {@code acc} table, loaded by the next start and written then. Every completed call ends
+     * with one complete CDR whose every event was applied exactly once.
+     */
+    @Test
+    void sigtermWhileCallsFlowLosesNoAccountingAndWritesNoneTwice() throws Exception {
+        int calls = 40;
+        int uasPort = FreePorts.udpAndTcp();
+        long completed;
+        try (Sipp uas = Sipp.uas("uas-answer.xml", uasPort, calls, dir)) {
+            ProxyProcess proxy = ProxyProcess.start(config(null, 25), dir);
+            try {
+                Thread.sleep(300);
+                Sipp uac = Sipp.uac("uac-basic.xml", uasPort, sipPort, calls, 10, dir);
+                awaitSuccessfulCalls(uac, 20);
+                assertThat(proxy.terminate(60)).as("exit code after SIGTERM").isEqualTo(143);
+                assertThat(proxy.output()).contains("stopping mqueue");
+                uac.await(150);
+                completed = uac.successfulCalls();
+                assertThat(completed).as("calls completed; callee log %s", uas.log()).isGreaterThanOrEqualTo(20);
+            } finally {
+                proxy.close();
+            }
+        }
+        assertThat(rowCount("acc")).as("queued accounting saved at stop").isPositive();
+
+        try (ProxyProcess restarted = ProxyProcess.start(config(null, 0), dir)) {
+            List<Cdr> rows = awaitCdrs(r -> r.stream().filter(SampleProxyIT::wholeAnsweredCall).count() >= completed);
+            assertQueuesEmpty();
+            assertThat(rows).allSatisfy(r -> {
+                assertThat(r.invites()).as("INVITE events of %s", r.callId()).isEqualTo(1);
+                assertThat(r.replies()).as("reply events of %s", r.callId()).isLessThanOrEqualTo(1);
+                assertThat(r.byes()).as("BYE events of %s", r.callId()).isLessThanOrEqualTo(1);
+            });
+            assertThat(rows.stream().filter(SampleProxyIT::wholeAnsweredCall).count()).isEqualTo(completed);
+            restarted.terminate(30);
+        }
+        assertThat(rowCount("acc")).as("everything loaded back was written, nothing saved again").isZero();
+    }
+
+    private static boolean wholeAnsweredCall(Cdr r) {
+        return r.complete() && r.invites() == 1 && r.replies() == 1 && r.byes() == 1;
+    }
+
+    private void runCalls(String uacScenario, String uasScenario, int calls) throws Exception {
+        int uasPort = FreePorts.udpAndTcp();
+        try (Sipp uas = Sipp.uas(uasScenario, uasPort, calls, dir)) {
+            Thread.sleep(300); // let the SIPp callee bind its port
+            Sipp uac = Sipp.uac(uacScenario, uasPort, sipPort, calls, 10, dir);
+            assertThat(uac.await(120)).as("SIPp caller exit code, log %s", uac.log()).isZero();
+            assertThat(uac.successfulCalls()).isEqualTo(calls);
+            assertThat(uac.failedCalls()).isZero();
+            assertThat(uas.await(30)).as("SIPp callee exit code, log %s", uas.log()).isZero();
+        }
+    }
+
+    private static void awaitSuccessfulCalls(Sipp uac, long atLeast) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (uac.successfulCalls() >= atLeast) {
+                    return;
+                }
+            } catch (IOException | RuntimeException | AssertionError notYet) {
+                // SIPp writes its statistics file once a second
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("SIPp did not complete " + atLeast + " calls within 60 s; log " + uac.log());
+    }
+
+    /** Waits (bounded) for the drain to write what the test expects; the drain runs asynchronously, by design. */
+    private List<Cdr> awaitCdrs(Predicate<List<Cdr>> done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<Cdr> rows = List.of();
+        while (System.nanoTime() < deadline) {
+            try {
+                rows = cdrs.all();
+                if (done.test(rows)) {
+                    return rows;
+                }
+            } catch (RuntimeException tableNotThereYet) {
+                // the proxy creates the table at start
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the CDRs did not reach the expected state within 60 s: " + rows);
+    }
+
+    private void assertQueuesEmpty() throws InterruptedException {
+        AdminClient admin = new AdminClient(new InetSocketAddress("127.0.0.1", adminPort), null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String sizes = "";
+        while (System.nanoTime() < deadline) {
+            sizes = admin.call("mqueue.get_sizes").result().toString();
+            if (!sizes.matches(".*\"size\":[1-9].*")) {
+                assertThat(sizes).contains("\"name\":\"acc\"", "\"name\":\"caller_state\"");
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the queues did not drain within 30 s: " + sizes);
+    }
+
+    private long rowCount(String table) throws SQLException {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String jdbcUrl() {
+        return TestDatabases.MYSQL_URL.replace("/test?", "/" + DB + "?");
+    }
+
+    private Path config(String fallback, int drainDelayMillis) throws IOException {
+        String text = """
+                listen = udp:127.0.0.1:%1$d
+                listen = tcp:127.0.0.1:%1$d
+                admin.listen = 127.0.0.1:%2$d
+                modparam("mqueue", "db_url", "%3$s")
+                modparam("mqueue", "mqueue", "name=acc;dbmode=1")
+                modparam("mqueue", "mqueue", "name=caller_state;size=10000;addmode=2")
+                modparam("rtimer", "timer", "name=acc;interval=100ms;mode=2")
+                modparam("rtimer", "exec", "timer=acc;route=ACC_DRAIN")
+                modparam("rtimer", "timer", "name=state;interval=200ms;mode=1")
+                modparam("rtimer", "exec", "timer=state;route=CALLER_STATE_DRAIN")
+                modparam("sample", "cdr_db_url", "%3$s")
+                modparam("sample", "acc_drain_delay_ms", %4$d)
+                modparam("sample", "acc_batch", 10)
+                """.formatted(sipPort, adminPort, jdbcUrl(), drainDelayMillis);
+        if (fallback != null) {
+            text += "modparam(\"sample\", \"fallback\", \"" + fallback + "\")\n";
+        }
+        Path file = dir.resolve("sipmq-" + System.nanoTime() + ".cfg");
+        Files.writeString(file, text);
+        return file;
+    }
+}

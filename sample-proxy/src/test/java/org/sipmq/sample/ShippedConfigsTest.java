@@ -1,0 +1,58 @@
+package org.sipmq.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sipmq.mqueue.MQueues;
+import org.sipmq.proxy.ConfigException;
+import org.sipmq.proxy.Sipmq;
+
+/** The configurations shipped in {@code conf/} build a whole application without a single error (nothing started). */
+class ShippedConfigsTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"sample-proxy.cfg", "sample-proxy-mysql.cfg"})
+    void shippedConfigurationHasNoErrors(String name) {
+        Sipmq app = Sipmq.configure(Path.of("conf", name), SampleProxy.modules());
+
+        MQueues queues = app.injector().getInstance(MQueues.class);
+        assertThat(queues.all()).extracting(q -> q.definition().toString())
+                .containsExactly("name=acc;size=0;addmode=0;dbmode=1",
+                        "name=caller_state;size=10000;addmode=2;dbmode=0");
+    }
+
+    @Test
+    void bundledDefaultIsTheShippedFile() throws IOException {
+        try (var in = SampleProxy.class.getResourceAsStream(SampleProxy.BUNDLED_CONFIG)) {
+            assertThat(in).as("bundled configuration").isNotNull();
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(Files.readString(Path.of("conf", "sample-proxy.cfg")));
+        }
+    }
+
+    @Test
+    void sampleParameterErrorsAreReportedWithTheOthers() {
+        String text = """
+                listen = udp:127.0.0.1:5060
+                modparam("sample", "route", "alice")
+                modparam("sample", "fallback", "127.0.0.1:5092")
+                modparam("sample", "acc_batch", 0)
+                modparam("sample", "colour", "blue")
+                modparam("mqueue", "mqueue", "name=acc;size=-1")
+                """;
+        assertThatThrownBy(() -> Sipmq.configure("bad.cfg", text, SampleProxy.modules()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad.cfg:2: modparam(\"sample\", \"route\"): \"alice\" (expected: user=sip:")
+                .hasMessageContaining("bad.cfg:3: modparam(\"sample\", \"fallback\")")
+                .hasMessageContaining(
+                        "bad.cfg:4: modparam(\"sample\", \"acc_batch\"): \"0\" (expected: an integer >= 1)")
+                .hasMessageContaining("bad.cfg:5: modparam(\"sample\", \"colour\"): unknown parameter")
+                .hasMessageContaining("bad.cfg:6:")
+                .hasMessageContaining("5 errors");
+    }
+}
