@@ -1,7 +1,10 @@
 package org.sipmq.mqueue;
 
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.sipmq.mqueue.internal.QueuesModule;
+import org.sipmq.mqueue.internal.db.PersistenceModule;
+import org.sipmq.mqueue.internal.rpc.MQueueRpcModule;
 import org.sipmq.proxy.ConfigErrors;
 import org.sipmq.proxy.ConfigFile;
 import org.sipmq.proxy.SipmqModule;
@@ -21,6 +24,7 @@ import org.sipmq.proxy.SipmqModule;
 public final class MQueueModule extends SipmqModule {
     private MQueueConfig config;
     private final boolean fromFile;
+    private LongSupplier nanoClock = System::nanoTime;
 
     /** A module that reads its configuration from the file given to {@code Sipmq.configure}. */
     public MQueueModule() {
@@ -31,6 +35,15 @@ public final class MQueueModule extends SipmqModule {
     public MQueueModule(MQueueConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.fromFile = false;
+    }
+
+    /**
+     * Gives the queues another clock for the enqueue time of items (the age of the oldest item, in metrics), such as a
+     * test's hand-moved clock. The default is {@code System::nanoTime}.
+     */
+    public MQueueModule nanoClock(LongSupplier clock) {
+        this.nanoClock = Objects.requireNonNull(clock, "clock");
+        return this;
     }
 
     @Override
@@ -48,8 +61,10 @@ public final class MQueueModule extends SipmqModule {
             return;
         }
         // The queues, their per-thread slots and pseudo-variables.
-        install(new QueuesModule(config));
-        // Persistence (dbmode, a Service in phase QUEUE_STATE from org.sipmq.mqueue.internal.db) installs here.
-        // The mqueue.* RPC methods and the per-queue metrics (from MQueueStats) install here.
+        install(new QueuesModule(config, nanoClock));
+        // dbmode: the database (phase STORAGE) and the load/save service (phase QUEUE_STATE), when a queue has one.
+        install(new PersistenceModule(config.dbUrl(), config.definitions()));
+        // The mqueue.* RPC methods (served when AdminModule is installed too) and the per-queue metrics.
+        install(new MQueueRpcModule());
     }
 }

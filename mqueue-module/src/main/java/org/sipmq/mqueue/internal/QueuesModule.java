@@ -20,9 +20,15 @@ import org.sipmq.proxy.PvProvider;
  */
 public final class QueuesModule extends AbstractModule {
     private final MQueueConfig config;
+    private final LongSupplier nanoClock;
 
-    public QueuesModule(MQueueConfig config) {
+    /**
+     * @param nanoClock the clock of the items' enqueue times (the age of the oldest item): {@code System::nanoTime},
+     *        or a test's hand-moved clock
+     */
+    public QueuesModule(MQueueConfig config, LongSupplier nanoClock) {
         this.config = Objects.requireNonNull(config, "config");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
     /**
@@ -46,7 +52,7 @@ public final class QueuesModule extends AbstractModule {
     @Provides
     @Singleton
     QueueTable table(MQueueConfig config) {
-        return new QueueTable(config.definitions(), System::nanoTime);
+        return new QueueTable(config.definitions(), nanoClock);
     }
 
     @Provides

@@ -17,7 +17,7 @@ class QueuesModuleTest {
 
     @Test
     void bindsOneQueueSetSharedWithThePseudoVariables() {
-        Injector injector = Guice.createInjector(new QueuesModule(config));
+        Injector injector = Guice.createInjector(new QueuesModule(config, System::nanoTime));
         MQueues mq = injector.getInstance(MQueues.class);
         PvEngine pv = injector.getInstance(PvEngine.class);
 

@@ -21,7 +21,8 @@ class SipPathDesignTest {
     /** Classes allowed to wait, and why: none of them runs on the SIP path. */
     private static final List<String> ALLOWED_TO_WAIT = List.of(
             "StripedExecutor", // awaits its workers' end at stop(), on the stopping thread
-            "SipmqMain" // its main thread waits for the JVM to end
+            "SipmqMain", // its main thread waits for the JVM to end
+            "TimerService" // the rtimer workers' own threads wait between runs, and stop() joins them
     );
 
     @Test

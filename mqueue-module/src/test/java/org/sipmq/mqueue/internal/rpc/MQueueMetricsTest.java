@@ -3,11 +3,10 @@ package org.sipmq.mqueue.internal.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.PvEngine;
 import org.sipmq.proxy.testing.PrometheusText;
 
 class MQueueMetricsTest {
@@ -46,8 +45,8 @@ class MQueueMetricsTest {
 
     @Test
     void stopRemovesTheMetersAndStartBindsThemOnce() {
-        MQueues queues = new FakeMQueues(new PvEngine(java.util.Map.of()),
-                List.of(new MQueueDefinition("acc", 0, 0, 0), new MQueueDefinition("cdr", 0, 0, 0)), () -> 0L);
+        MQueues queues = MQueues.create(MQueueConfig.of(new MQueueDefinition("acc", 0, 0, 0),
+                new MQueueDefinition("cdr", 0, 0, 0)));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MQueueMetrics metrics = new MQueueMetrics(queues, registry);
 

@@ -7,6 +7,7 @@ import com.google.inject.TypeLiteral;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sipmq.proxy.AdminModule;
+import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.proxy.Lifecycle;
 import org.sipmq.proxy.RpcMethod;
 import org.sipmq.proxy.Service;
@@ -15,8 +16,8 @@ import org.sipmq.proxy.Sipmq;
 class MQueueRpcModuleTest {
     @Test
     void bindsTheFourMethodsAndTheMetricsOnceEvenWhenInstalledTwice() {
-        // FakeMQueueModule installs it already, as MQueueModule does; an application may install it again.
-        Sipmq app = Sipmq.configure("test.cfg", RpcApp.QUEUES, new AdminModule(), new FakeMQueueModule(),
+        // MQueueModule installs it already; an application may install it again.
+        Sipmq app = Sipmq.configure("test.cfg", RpcApp.QUEUES, new AdminModule(), new MQueueModule(),
                 new MQueueRpcModule());
 
         Map<String, RpcMethod> methods = app.injector().getInstance(Key.get(new TypeLiteral<Map<String, RpcMethod>>() {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provider;
 import com.google.inject.multibindings.MapBinder;
+import java.util.concurrent.atomic.AtomicLong;
+import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.AdminEndpoint;
 import org.sipmq.proxy.AdminModule;
@@ -30,7 +32,9 @@ final class RpcApp implements AutoCloseable {
             """;
 
     private final Sipmq app;
-    private final FakeMQueueModule queuesModule = new FakeMQueueModule();
+    /** The queues' clock, in nanoseconds, moved by hand by the tests (oldest-item age). */
+    private final AtomicLong nanos = new AtomicLong();
+    private final MQueueModule queuesModule = new MQueueModule().nanoClock(nanos::get);
     final AdminClient client;
 
     private RpcApp(String queueConfig) {
@@ -54,7 +58,7 @@ final class RpcApp implements AutoCloseable {
 
     /** Moves the queues' clock on. */
     void advanceNanos(long nanos) {
-        queuesModule.nanos.addAndGet(nanos);
+        this.nanos.addAndGet(nanos);
     }
 
     Response call(String method, Object... params) {
