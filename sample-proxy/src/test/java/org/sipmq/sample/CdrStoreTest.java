@@ -3,6 +3,9 @@ package org.sipmq.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -22,9 +25,12 @@ class CdrStoreTest {
     }
 
     @BeforeEach
-    void open() {
+    void open() throws SQLException {
         ds = dataSource();
         store = new CdrStore(ds);
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS cdr"); // a table of an older layout may be left in a shared database
+        }
         store.createTables();
         store.deleteAll();
     }

@@ -107,8 +107,8 @@ final class Sipp implements AutoCloseable {
         return log;
     }
 
-    @Override
-    public void close() {
+    /** Stops SIPp (SIGTERM: it writes its final statistics as it goes); idempotent. */
+    void stop() {
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -118,6 +118,11 @@ final class Sipp implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 
     private static Path findScenarios() {
