@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
 """SIPp load benchmark of the sample proxy: the harness behind bench/run.sh.
 
-Every run is bounded: each step places a fixed number of calls (rate x seconds) and SIPp itself
-stops after -timeout. Traffic stays on 127.0.0.1. Results go to bench/results/ as JSON, a Markdown
-table and a gnuplot chart.
+Three series, each bounded in calls and time (every step places rate x seconds calls, and SIPp itself stops after
+-timeout), all on 127.0.0.1 over UDP:
+
+  direct   SIPp UAC -> SIPp UAS, the machine's own limit;
+  proxied  SIPp UAC -> sample proxy -> SIPp UAS, ramped until a step fails 0.1 % of its calls or more;
+  slow     at half the highest proxied rate, the same calls with an accounting drain that does nothing and with one
+           that spends 20 ms of simulated I/O per item: the SIP latency must not notice.
+
+The proxy is one JVM per series, warmed up first (the JIT), so that a step measures a running proxy, not a cold one.
+Results go to bench/results/: results.json, results.md and, when gnuplot is installed, chart.png.
 """
 import argparse
 import csv
@@ -13,30 +20,57 @@ import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIOS = os.path.join(ROOT, "sipp")
 JAR = os.path.join(ROOT, "sample-proxy", "target", "sample-proxy.jar")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+FAIL_PCT = 0.1
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+def free_port(kind=socket.SOCK_DGRAM):
+    with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def proc_cpu_ms(pid):
-    """User + system CPU of a process so far, in milliseconds, from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as f:
+def proc_cpu_ms(path):
+    """User + system CPU so far of a process or thread, in milliseconds, from its /proc stat file."""
+    with open(path) as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    utime, stime = int(fields[11]), int(fields[12])
-    return (utime + stime) * 1000.0 / CLK_TCK
+    return (int(fields[11]) + int(fields[12])) * 1000.0 / CLK_TCK
+
+
+def thread_group(name):
+    """The proxy's threads by role (Linux keeps the first 15 characters of a thread's name)."""
+    for prefix, group in (("sipmq-proxy-", None), ("rtimer-acc", "acc drain (H2 writes)"),
+                          ("rtimer-", "other timer routes"), ("C1 Compiler", "JIT"), ("C2 Compiler", "JIT"),
+                          ("GC Thread", "GC"), ("G1 ", "GC"), ("VM Thread", "GC"), ("DefaultSipTime", "SIP timers"),
+                          ("MVStore", "H2 background writer")):
+        if name.startswith(prefix):
+            if group is None:
+                return "SIP workers (routing, hooks, mq_add)" if "-w" in name else "SIP stack reader (parse, match)"
+            return group
+    return "other"
+
+
+def thread_cpu_ms(pid):
+    groups = {}
+    for task in glob.glob(f"/proc/{pid}/task/*"):
+        try:
+            with open(os.path.join(task, "comm")) as f:
+                name = f.read().strip()
+            ms = proc_cpu_ms(os.path.join(task, "stat"))
+        except OSError:
+            continue  # the thread ended meanwhile
+        g = thread_group(name)
+        groups[g] = groups.get(g, 0.0) + ms
+    return groups
 
 
 def percentile(values, p):
@@ -46,39 +80,67 @@ def percentile(values, p):
     k = (len(values) - 1) * p / 100.0
     f = int(k)
     c = min(f + 1, len(values) - 1)
-    return values[f] + (values[c] - values[f]) * (k - f)
+    return round(values[f] + (values[c] - values[f]) * (k - f), 2)
 
 
 class Proxy:
-    """The sample proxy in its own JVM, started with a generated configuration."""
+    """The sample proxy in its own JVM, started with bench.cfg filled in."""
 
-    def __init__(self, workdir, port, drain_delay_ms, jvm_opts):
+    def __init__(self, workdir, drain_delay_ms, jvm_opts):
         self.workdir = workdir
-        self.port = port
-        cfg = os.path.join(workdir, "bench.cfg")
+        self.port = free_port()
+        self.admin_port = free_port(socket.SOCK_STREAM)
         with open(os.path.join(ROOT, "sample-proxy", "conf", "bench.cfg")) as f:
             text = f.read()
-        text = text.replace("@PORT@", str(port)).replace("@DATA@", os.path.join(workdir, "data"))
-        text = text.replace("@DRAIN_DELAY_MS@", str(drain_delay_ms)).replace("@ADMIN_PORT@", str(free_port()))
+        for k, v in (("@PORT@", self.port), ("@DATA@", os.path.join(workdir, "data")),
+                     ("@DRAIN_DELAY_MS@", drain_delay_ms), ("@ADMIN_PORT@", self.admin_port)):
+            text = text.replace(k, str(v))
+        cfg = os.path.join(workdir, "bench.cfg")
         with open(cfg, "w") as f:
             f.write(text)
-        self.log = open(os.path.join(workdir, "proxy.log"), "w")
-        java = shutil.which("java")
-        self.proc = subprocess.Popen([java] + jvm_opts + ["-jar", JAR, "--config", cfg],
+        self.log_path = os.path.join(workdir, "proxy.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([shutil.which("java")] + jvm_opts + ["-jar", JAR, "--config", cfg],
                                      cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
-            with open(os.path.join(workdir, "proxy.log")) as f:
+            with open(self.log_path) as f:
                 if "sipmq started" in f.read():
                     return
             if self.proc.poll() is not None:
-                raise SystemExit(f"proxy exited early, see {workdir}/proxy.log")
+                raise SystemExit(f"proxy exited early, see {self.log_path}")
             time.sleep(0.2)
         self.stop()
-        raise SystemExit(f"proxy did not start in 60 s, see {workdir}/proxy.log")
+        raise SystemExit(f"proxy did not start in 60 s, see {self.log_path}")
 
     def cpu_ms(self):
-        return proc_cpu_ms(self.proc.pid)
+        return proc_cpu_ms(f"/proc/{self.proc.pid}/stat")
+
+    def threads_cpu_ms(self):
+        return thread_cpu_ms(self.proc.pid)
+
+    def rpc(self, method, params=None):
+        body = json.dumps({"jsonrpc": "2.0", "method": method, "params": params or [], "id": 1}).encode()
+        req = urllib.request.Request(f"http://127.0.0.1:{self.admin_port}/RPC", data=body,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return json.load(r).get("result")
+        except OSError:
+            return None
+
+    def queue_size(self, name):
+        r = self.rpc("mqueue.get_size", [name])
+        return r["size"] if r else None
+
+    def wait_drained(self, timeout_s):
+        """Waits until the accounting queue is empty; returns its size when the wait ends."""
+        deadline = time.time() + timeout_s
+        size = self.queue_size("acc")
+        while size and time.time() < deadline:
+            time.sleep(0.2)
+            size = self.queue_size("acc")
+        return size
 
     def heap_after_gc_mb(self):
         subprocess.run(["jcmd", str(self.proc.pid), "GC.run"], capture_output=True, timeout=60)
@@ -86,34 +148,35 @@ class Proxy:
                              timeout=60).stdout
         for line in out.splitlines():
             line = line.strip()
-            if " used " in line and ("heap" in line or "garbage-first" in line):
-                # e.g. "garbage-first heap   total 262144K, used 23456K [..."
-                used = line.split(" used ")[1].split("K")[0]
-                return round(int(used) / 1024.0, 1)
+            if " used " in line and "heap" in line:
+                # e.g. "garbage-first heap   total 524288K, used 23456K [..."
+                return round(int(line.split(" used ")[1].split("K")[0]) / 1024.0, 1)
         return None
 
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=60)
+                self.proc.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         self.log.close()
 
 
-def run_step(workdir, rate, seconds, target_port, via_proxy_port):
-    """One rate step: a SIPp UAS and UAC; returns calls, failures and INVITE->200 latency percentiles."""
+def sipp_step(workdir, rate, seconds, via_proxy_port):
+    """One bounded step: a SIPp UAS and a UAC placing rate x seconds calls; returns calls, failures, latencies."""
     calls = rate * seconds
     step_dir = tempfile.mkdtemp(prefix=f"step-{rate}-", dir=workdir)
+    target = free_port()
+    timeout = f"{seconds + 60}s"
     uas = subprocess.Popen(["sipp", "-sf", os.path.join(SCENARIOS, "uas-answer.xml"), "-i", "127.0.0.1",
-                            "-p", str(target_port), "-m", str(calls), "-nostdin", "-timeout", f"{seconds + 60}s",
+                            "-p", str(target), "-m", str(calls), "-nostdin", "-timeout", timeout,
                             "-buff_size", "4194304"],
                            cwd=step_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.3)
-    uac_cmd = ["sipp", f"127.0.0.1:{target_port}", "-sf", os.path.join(SCENARIOS, "uac-basic.xml"),
+    uac_cmd = ["sipp", f"127.0.0.1:{target}", "-sf", os.path.join(SCENARIOS, "uac-basic.xml"),
                "-i", "127.0.0.1", "-p", str(free_port()), "-m", str(calls), "-r", str(rate),
-               "-l", str(max(rate * 4, 100)), "-nostdin", "-timeout", f"{seconds + 60}s", "-timeout_error",
+               "-l", str(max(rate * 4, 100)), "-nostdin", "-timeout", timeout, "-timeout_error",
                "-trace_stat", "-stf", os.path.join(step_dir, "stat.csv"), "-fd", "1",
                "-trace_rtt", "-rtt_freq", "1", "-buff_size", "4194304"]
     if via_proxy_port:
@@ -123,13 +186,13 @@ def run_step(workdir, rate, seconds, target_port, via_proxy_port):
                          timeout=seconds + 120)
     elapsed = time.time() - started
     try:
-        uas.wait(timeout=10)
+        uas.wait(timeout=15)
     except subprocess.TimeoutExpired:
         uas.kill()
     with open(os.path.join(step_dir, "stat.csv")) as f:
         rows = list(csv.reader(f, delimiter=";"))
     last = dict(zip(rows[0], rows[-1]))
-    ok, failed = int(last["SuccessfulCall(C)"]), int(last["FailedCall(C)"])
+    ok = int(last["SuccessfulCall(C)"])
     rtts = []
     for path in glob.glob(os.path.join(step_dir, "*_rtt.csv")):
         with open(path) as f:
@@ -139,85 +202,146 @@ def run_step(workdir, rate, seconds, target_port, via_proxy_port):
                         rtts.append(float(row[1]))
                     except ValueError:
                         pass
-    return {"rate": rate, "calls": calls, "successful": ok, "failed": failed, "sipp_exit": uac.returncode,
-            "elapsed_s": round(elapsed, 1),
+    shutil.rmtree(step_dir, ignore_errors=True)
+    return {"rate": rate, "calls": calls, "successful": ok, "failed": calls - ok, "sipp_exit": uac.returncode,
+            "retransmissions": int(last.get("Retransmissions(C)", 0)), "elapsed_s": round(elapsed, 1),
             "failed_pct": round(100.0 * (calls - ok) / calls, 3),
-            "p50_ms": percentile(rtts, 50), "p90_ms": percentile(rtts, 90), "p99_ms": percentile(rtts, 99)}
+            "p50_ms": percentile(rtts, 50), "p90_ms": percentile(rtts, 90), "p99_ms": percentile(rtts, 99),
+            "max_ms": max(rtts) if rtts else None}
 
 
-def ramp(workdir, rates, seconds, proxy_factory):
-    results = []
-    for rate in rates:
-        target = free_port()
-        proxy = proxy_factory() if proxy_factory else None
-        try:
-            cpu0 = proxy.cpu_ms() if proxy else None
-            r = run_step(workdir, rate, seconds, target, proxy.port if proxy else None)
-            if proxy:
-                time.sleep(2)  # let the drain finish its last run
-                r["proxy_cpu_ms_per_call"] = round((proxy.cpu_ms() - cpu0) / max(r["successful"], 1), 3)
-                r["heap_after_gc_mb"] = proxy.heap_after_gc_mb()
-        finally:
-            if proxy:
-                proxy.stop()
-        print(json.dumps(r), flush=True)
-        results.append(r)
-        if r["failed_pct"] >= 0.1 and rate != rates[0]:
-            break
-    return results
+def proxied_step(workdir, proxy, rate, seconds):
+    """A step through a running proxy, with the proxy's CPU per call (its drain included) and its heap after GC."""
+    proxy.wait_drained(60)
+    cpu0, threads0 = proxy.cpu_ms(), proxy.threads_cpu_ms()
+    r = sipp_step(workdir, rate, seconds, proxy.port)
+    r["acc_queued_after_calls"] = proxy.queue_size("acc")
+    r["acc_queued_after_drain_wait"] = proxy.wait_drained(30)
+    cpu1, threads1 = proxy.cpu_ms(), proxy.threads_cpu_ms()
+    calls = max(r["successful"], 1)
+    r["proxy_cpu_ms_per_call"] = round((cpu1 - cpu0) / calls, 3)
+    r["proxy_cpu_ms_per_call_by_thread"] = {g: round((threads1.get(g, 0) - threads0.get(g, 0)) / calls, 3)
+                                            for g in sorted(threads1)}
+    r["heap_after_gc_mb"] = proxy.heap_after_gc_mb()
+    return r
+
+
+def warm_up(workdir, proxy, seconds):
+    """JIT warm-up: calls at a low then a moderate rate, not reported."""
+    for rate in (100, 300):
+        r = sipp_step(workdir, rate, seconds, proxy.port)
+        print(f"#   warm-up {rate}/s: {r['successful']}/{r['calls']} calls", flush=True)
+        proxy.wait_drained(60)
 
 
 def max_rate(results):
-    good = [r["rate"] for r in results if r["failed_pct"] < 0.1]
+    good = [r["rate"] for r in results if r["failed_pct"] < FAIL_PCT]
     return max(good) if good else None
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--rates", default="100,200,400,600,800,1000,1200,1500,2000,2500,3000")
-    ap.add_argument("--seconds", type=int, default=10, help="length of each rate step")
-    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
-    ap.add_argument("--jvm", default="-Xms512m -Xmx512m", help="proxy JVM options")
-    args = ap.parse_args()
-    rates = [int(r) for r in args.rates.split(",")]
-    os.makedirs(args.out, exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix="sipmq-bench-")
-    jvm_opts = args.jvm.split()
-
-    def proxy(delay):
-        return lambda: Proxy(tempfile.mkdtemp(prefix="proxy-", dir=workdir), free_port(), delay, jvm_opts)
-
-    print("# SIPp UAC -> SIPp UAS (the machine's limit)", flush=True)
-    direct = ramp(workdir, rates, args.seconds, None)
-    print("# SIPp UAC -> sample proxy -> SIPp UAS", flush=True)
-    proxied = ramp(workdir, rates, args.seconds, proxy(0))
-    best = max_rate(proxied) or rates[0]
-    half = max(best // 2, rates[0])
-    print(f"# slow consumer at half the max rate ({half}/s): drain 0 ms vs 20 ms per item", flush=True)
-    fast = ramp(workdir, [half], args.seconds * 2, proxy(0))[0]
-    slow = ramp(workdir, [half], args.seconds * 2, proxy(20))[0]
-    summary = {
-        "machine": {"nproc": os.cpu_count(), "java": subprocess.run(["java", "-version"], capture_output=True,
-                                                                    text=True).stderr.splitlines()[0],
-                    "sipp": subprocess.run(["sipp", "-v"], capture_output=True, text=True).stdout.strip()
-                    .splitlines()[0]},
-        "direct": direct, "proxied": proxied,
-        "max_rate_direct": max_rate(direct), "max_rate_proxied": max_rate(proxied),
-        "slow_consumer": {"rate": half, "drain_0ms": fast, "drain_20ms": slow,
-                          "p50_ratio": ratio(slow, fast, "p50_ms"), "p90_ratio": ratio(slow, fast, "p90_ms"),
-                          "p99_ratio": ratio(slow, fast, "p99_ms")},
-    }
-    with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump(summary, f, indent=2)
-    chart(args.out, direct, proxied)
-    print(json.dumps({k: v for k, v in summary.items() if k not in ("direct", "proxied")}, indent=2))
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 def ratio(a, b, key):
     if a.get(key) is None or not b.get(key):
         return None
     return round(a[key] / b[key], 3)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rates", default="200,400,600,800,1000,1200,1400,1600,1800,2000,2500,3000")
+    ap.add_argument("--seconds", type=int, default=10, help="length of each rate step")
+    ap.add_argument("--warmup-seconds", type=int, default=15, help="length of each of the two warm-up steps")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
+    ap.add_argument("--jvm", default="-Xms512m -Xmx512m", help="proxy JVM options")
+    ap.add_argument("--skip-direct", action="store_true", help="skip the SIPp-to-SIPp series")
+    args = ap.parse_args()
+    rates = [int(r) for r in args.rates.split(",")]
+    os.makedirs(args.out, exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix="sipmq-bench-")
+    jvm_opts = args.jvm.split()
+
+    direct = []
+    if not args.skip_direct:
+        print("# SIPp UAC -> SIPp UAS (the machine's limit)", flush=True)
+        for rate in rates:
+            r = sipp_step(workdir, rate, args.seconds, None)
+            print(json.dumps(r), flush=True)
+            direct.append(r)
+            if r["failed_pct"] >= FAIL_PCT:
+                break
+
+    print("# SIPp UAC -> sample proxy -> SIPp UAS", flush=True)
+    proxied = []
+    proxy = Proxy(tempfile.mkdtemp(prefix="proxy-", dir=workdir), 0, jvm_opts)
+    try:
+        warm_up(workdir, proxy, args.warmup_seconds)
+        for rate in rates:
+            r = proxied_step(workdir, proxy, rate, args.seconds)
+            print(json.dumps(r), flush=True)
+            proxied.append(r)
+            if r["failed_pct"] >= FAIL_PCT:
+                break
+    finally:
+        proxy.stop()
+
+    best = max_rate(proxied) or rates[0]
+    half = max(best // 2, 1)
+    slow = {}
+    for delay in (0, 20):
+        print(f"# slow consumer at half the max rate ({half}/s): drain {delay} ms per item", flush=True)
+        proxy = Proxy(tempfile.mkdtemp(prefix=f"proxy-{delay}-", dir=workdir), delay, jvm_opts)
+        try:
+            warm_up(workdir, proxy, args.warmup_seconds)
+            slow[delay] = proxied_step(workdir, proxy, half, args.seconds * 2)
+            print(json.dumps(slow[delay]), flush=True)
+        finally:
+            proxy.stop()
+
+    summary = {
+        "machine": {"nproc": os.cpu_count(), "loadavg_at_end": open("/proc/loadavg").read().split()[:3],
+                    "java": subprocess.run(["java", "-version"], capture_output=True, text=True)
+                    .stderr.splitlines()[0],
+                    "sipp": subprocess.run(["sipp", "-v"], capture_output=True, text=True).stdout.strip()
+                    .splitlines()[0]},
+        "command": " ".join(sys.argv),
+        "direct": direct, "proxied": proxied,
+        "max_rate_direct": max_rate(direct), "max_rate_proxied": max_rate(proxied),
+        "slow_consumer": {"rate": half, "drain_0ms": slow[0], "drain_20ms": slow[20],
+                          "p50_ratio": ratio(slow[20], slow[0], "p50_ms"),
+                          "p90_ratio": ratio(slow[20], slow[0], "p90_ms"),
+                          "p99_ratio": ratio(slow[20], slow[0], "p99_ms")},
+    }
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write(markdown(summary))
+    chart(args.out, direct, proxied)
+    print(markdown(summary))
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def markdown(s):
+    def fmt(v):
+        return "-" if v is None else str(v)
+
+    lines = ["| series | rate/s | calls | failed % | retrans | p50 ms | p90 ms | p99 ms | proxy CPU ms/call | heap MB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name in ("direct", "proxied"):
+        for r in s[name]:
+            lines.append(f"| {name} | {r['rate']} | {r['calls']} | {r['failed_pct']} | {r['retransmissions']} | "
+                         f"{fmt(r['p50_ms'])} | {fmt(r['p90_ms'])} | {fmt(r['p99_ms'])} | "
+                         f"{fmt(r.get('proxy_cpu_ms_per_call'))} | {fmt(r.get('heap_after_gc_mb'))} |")
+    sc = s["slow_consumer"]
+    for delay in ("0ms", "20ms"):
+        r = sc["drain_" + delay]
+        lines.append(f"| drain {delay}/item | {r['rate']} | {r['calls']} | {r['failed_pct']} | {r['retransmissions']} | "
+                     f"{fmt(r['p50_ms'])} | {fmt(r['p90_ms'])} | {fmt(r['p99_ms'])} | "
+                     f"{fmt(r.get('proxy_cpu_ms_per_call'))} | {fmt(r.get('heap_after_gc_mb'))} |")
+    lines.append("")
+    lines.append(f"max rate direct: {fmt(s['max_rate_direct'])}/s; through the proxy: {fmt(s['max_rate_proxied'])}/s "
+                 f"(fewer than {FAIL_PCT} % failed calls). Slow consumer at {sc['rate']}/s, latency ratio 20 ms "
+                 f"drain / no-op drain: p50 {fmt(sc['p50_ratio'])}, p90 {fmt(sc['p90_ratio'])}, "
+                 f"p99 {fmt(sc['p99_ratio'])}.")
+    return "\n".join(lines) + "\n"
 
 
 def chart(out, direct, proxied):
@@ -232,7 +356,7 @@ def chart(out, direct, proxied):
     script = f"""
 set terminal pngcairo size 1000,600
 set output '{out}/chart.png'
-set title 'sipmq sample proxy under SIPp load (UDP, 127.0.0.1)'
+set title 'sipmq sample proxy under SIPp load (UDP, 127.0.0.1, 2 cores shared by UAC, UAS and proxy)'
 set xlabel 'offered calls per second'
 set ylabel 'INVITE to 200 latency (ms)'
 set y2label 'failed calls (%)'
@@ -240,6 +364,7 @@ set y2tics
 set ytics nomirror
 set key left top
 set grid
+set style fill transparent solid 0.3
 plot '{out}/proxied.dat' using 1:2 with linespoints title 'proxy p50', \\
      '{out}/proxied.dat' using 1:3 with linespoints title 'proxy p99', \\
      '{out}/direct.dat' using 1:3 with linespoints title 'direct p99', \\

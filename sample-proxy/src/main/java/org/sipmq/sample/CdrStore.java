@@ -1,5 +1,7 @@
 package org.sipmq.sample;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import javax.sql.DataSource;
 import org.sipmq.mqueue.MQueueItem;
@@ -52,11 +54,18 @@ public final class CdrStore {
         }
     }
 
-    /** Applies a batch of events in one transaction. */
+    /**
+     * Applies a batch of events in one transaction. The rows are written in Call-ID order: the drain has several
+     * workers whose batches can hold events of the same calls, and two transactions that lock the same rows in
+     * different orders deadlock (the database then fails both after its lock timeout). The sort is stable, so each
+     * call's own events keep their order.
+     */
     void apply(List<CallEvent> events) {
+        List<CallEvent> ordered = new ArrayList<>(events);
+        ordered.sort(Comparator.comparing(CallEvent::callId));
         try (SqlSession s = sessions.openSession(false)) {
             CdrMapper m = s.getMapper(CdrMapper.class);
-            for (CallEvent e : events) {
+            for (CallEvent e : ordered) {
                 switch (e.kind()) {
                     case INVITE -> m.start(e);
                     case REPLY -> {

@@ -34,6 +34,9 @@ public final class OverloadValve implements SIPMessageValve {
         int retryAfterSeconds();
 
         void rejected(String method);
+
+        /** A response that matches no client transaction: a 2xx retransmission to forward statelessly. */
+        void strayResponse(Response response);
     }
 
     private SIPTransactionStack stack;
@@ -82,8 +85,21 @@ public final class OverloadValve implements SIPMessageValve {
         return false;
     }
 
+    /**
+     * Takes a response that matches no client transaction of ours before the stack looks for one. The stack's own
+     * lookup, when the branch is not in its table, compares the response with every client transaction it holds (a
+     * fallback for RFC 2543 peers); a proxy under load holding thousands of them would pay that for every 2xx
+     * retransmission, and the more it falls behind the more retransmissions it gets. Our branches are RFC 3261 ones
+     * ({@link SipSupport#randomBranch}), so a miss in the table is a miss.
+     */
     @Override
     public boolean processResponse(Response response, MessageChannel channel) {
+        SIPResponse r = (SIPResponse) response;
+        String key = r.getTransactionId();
+        if (key.startsWith(SipSupport.BRANCH_PREFIX_LOWER_CASE) && stack.findTransaction(key, false) == null) {
+            guard.strayResponse(response);
+            return false;
+        }
         return true;
     }
 

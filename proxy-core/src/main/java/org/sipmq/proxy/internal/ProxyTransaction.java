@@ -40,15 +40,18 @@ final class ProxyTransaction {
     static final class Branch {
         final ProxyTransaction owner;
         final SipProvider out;
+        /** The request as sent on this branch; kept here because the stack releases its copy when it ends. */
+        final Request request;
         ClientTransaction client;
         boolean provisional;
         boolean done;
         boolean cancelWanted;
         boolean cancelSent;
 
-        Branch(ProxyTransaction owner, SipProvider out) {
+        Branch(ProxyTransaction owner, SipProvider out, Request request) {
             this.owner = owner;
             this.out = out;
+            this.request = request;
         }
     }
 
@@ -140,7 +143,7 @@ final class ProxyTransaction {
             out.addFirst(core.sip().via(provider, null));
             ClientTransaction client = provider.getNewClientTransaction(out);
             core.setTimers(client);
-            b = new Branch(this, provider);
+            b = new Branch(this, provider, out);
             b.client = client;
             client.setApplicationData(b);
             branches.add(b);
@@ -246,8 +249,8 @@ final class ProxyTransaction {
     }
 
     private boolean runReplyHooks(Branch b, Response response) {
-        Contexts.Reply ctx = new Contexts.Reply(core.sip(), core.pvs(), response, b.client.getRequest());
-        try (CurrentMessage.Scope s = CurrentMessage.enter(new CurrentMessage(b.client.getRequest(), response,
+        Contexts.Reply ctx = new Contexts.Reply(core.sip(), core.pvs(), response, b.request);
+        try (CurrentMessage.Scope s = CurrentMessage.enter(new CurrentMessage(b.request, response,
                 response))) {
             for (RoutingHook hook : core.hooks()) {
                 try {

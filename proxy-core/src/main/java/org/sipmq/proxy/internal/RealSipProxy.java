@@ -98,6 +98,11 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
             public void rejected(String method) {
                 metrics.rejected(method);
             }
+
+            @Override
+            public void strayResponse(Response response) {
+                onStrayResponse(response);
+            }
         });
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -256,11 +261,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
         ClientTransaction client = event.getClientTransaction();
         String callId = SipSupport.callId(response);
         if (client == null) {
-            javax.sip.header.CSeqHeader cseq = (javax.sip.header.CSeqHeader) response.getHeader(
-                    javax.sip.header.CSeqHeader.NAME);
-            if (cseq != null && !Request.CANCEL.equals(cseq.getMethod())) {
-                workers.execute(callId, () -> forwardResponseStatelessly(response));
-            }
+            onStrayResponse(response);
             return;
         }
         if (client.getApplicationData() instanceof ProxyTransaction.Branch b) {
@@ -269,12 +270,20 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
         // else: the answer to a CANCEL we sent, nothing to do
     }
 
+    /** A response with no client transaction: a 2xx retransmission to forward; the answer to a lost CANCEL is not. */
+    private void onStrayResponse(Response response) {
+        javax.sip.header.CSeqHeader cseq = (javax.sip.header.CSeqHeader) response.getHeader(
+                javax.sip.header.CSeqHeader.NAME);
+        if (cseq != null && !Request.CANCEL.equals(cseq.getMethod())) {
+            workers.execute(SipSupport.callId(response), () -> forwardResponseStatelessly(response));
+        }
+    }
+
     @Override
     public void processTimeout(TimeoutEvent event) {
         if (!event.isServerTransaction() && event.getClientTransaction()
                 .getApplicationData() instanceof ProxyTransaction.Branch b) {
-            workers.execute(SipSupport.callId(event.getClientTransaction().getRequest()), () -> b.owner.onTimeout(
-                    b));
+            workers.execute(SipSupport.callId(b.owner.request()), () -> b.owner.onTimeout(b));
         }
     }
 

@@ -111,6 +111,9 @@ final class SipSupport {
         return via;
     }
 
+    /** The start of every branch of our client transactions, lower case as the stack's transaction ids are. */
+    static final String BRANCH_PREFIX_LOWER_CASE = "z9hg4bk-sq-";
+
     static String randomBranch() {
         return "z9hG4bK-sq-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     }
