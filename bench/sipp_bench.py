@@ -51,6 +51,7 @@ def thread_group(name):
     for prefix, group in (("sipmq-proxy-", None), ("rtimer-acc", "acc drain (H2 writes)"),
                           ("rtimer-", "other timer routes"), ("C1 Compiler", "JIT"), ("C2 Compiler", "JIT"),
                           ("GC Thread", "GC"), ("G1 ", "GC"), ("VM Thread", "GC"), ("DefaultSipTime", "SIP timers"),
+                          ("MessageProcesso", "SIP socket reader"),
                           ("MVStore", "H2 background writer")):
         if name.startswith(prefix):
             if group is None:

@@ -1,0 +1,32 @@
+package org.sipmq.proxy.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.sipmq.proxy.ProxyConfig;
+
+class StackPropertiesTest {
+    private final Properties p = StackProperties.of("s", ProxyConfig.builder().listen("udp:127.0.0.1:5060").build());
+
+    @Test
+    void neverBoundsTransactionsInTheStackBecauseThatBlocksTheSendingThread() {
+        assertThat(p).doesNotContainKeys("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS",
+                "gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS");
+        assertThat(p.getProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE")).isEqualTo(OverloadValve.class.getName());
+    }
+
+    @Test
+    void stackLogsThroughSlf4j() {
+        assertThat(p.getProperty("gov.nist.javax.sip.STACK_LOGGER")).isEqualTo(Slf4jStackLogger.class.getName());
+        assertThat(p.getProperty("gov.nist.javax.sip.SERVER_LOGGER")).isEqualTo(Slf4jServerLogger.class.getName());
+    }
+
+    @Test
+    void oneReadingThreadPerUdpPointAndStaleDatagramsAreShed() {
+        assertThat(p.getProperty("gov.nist.javax.sip.THREAD_POOL_SIZE")).isEqualTo("1");
+        assertThat(p.getProperty("gov.nist.javax.sip.REENTRANT_LISTENER")).isEqualTo("true");
+        assertThat(p.getProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT")).isEqualTo("2000");
+        assertThat(p.getProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT")).isEqualTo("off");
+    }
+}
