@@ -51,6 +51,7 @@ def thread_group(name):
     for prefix, group in (("sipmq-proxy-", None), ("rtimer-acc", "acc drain (H2 writes)"),
                           ("rtimer-", "other timer routes"), ("C1 Compiler", "JIT"), ("C2 Compiler", "JIT"),
                           ("GC Thread", "GC"), ("G1 ", "GC"), ("VM Thread", "GC"), ("DefaultSipTime", "SIP timers"),
+                          ("pool-jain_sip_t", "SIP timers"), ("H2-", "H2 background writer"),
                           ("MessageProcesso", "SIP socket reader"),
                           ("MVStore", "H2 background writer")):
         if name.startswith(prefix):
@@ -87,7 +88,7 @@ def percentile(values, p):
 class Proxy:
     """The sample proxy in its own JVM, started with bench.cfg filled in."""
 
-    def __init__(self, workdir, drain_delay_ms, jvm_opts):
+    def __init__(self, workdir, drain_delay_ms, jvm_opts, extra_config=()):
         self.workdir = workdir
         self.port = free_port()
         self.admin_port = free_port(socket.SOCK_STREAM)
@@ -96,6 +97,7 @@ class Proxy:
         for k, v in (("@PORT@", self.port), ("@DATA@", os.path.join(workdir, "data")),
                      ("@DRAIN_DELAY_MS@", drain_delay_ms), ("@ADMIN_PORT@", self.admin_port)):
             text = text.replace(k, str(v))
+        text += "".join(line + "\n" for line in extra_config)
         cfg = os.path.join(workdir, "bench.cfg")
         with open(cfg, "w") as f:
             f.write(text)
@@ -254,6 +256,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     ap.add_argument("--jvm", default="-Xms512m -Xmx512m", help="proxy JVM options")
     ap.add_argument("--skip-direct", action="store_true", help="skip the SIPp-to-SIPp series")
+    ap.add_argument("--config", action="append", default=[], metavar="LINE",
+                    help="a line added to the proxy's bench.cfg (repeatable), e.g. 'sip.workers = 2'")
     args = ap.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
     os.makedirs(args.out, exist_ok=True)
@@ -272,7 +276,7 @@ def main():
 
     print("# SIPp UAC -> sample proxy -> SIPp UAS", flush=True)
     proxied = []
-    proxy = Proxy(tempfile.mkdtemp(prefix="proxy-", dir=workdir), 0, jvm_opts)
+    proxy = Proxy(tempfile.mkdtemp(prefix="proxy-", dir=workdir), 0, jvm_opts, args.config)
     try:
         warm_up(workdir, proxy, args.warmup_seconds)
         for rate in rates:
@@ -289,7 +293,7 @@ def main():
     slow = {}
     for delay in (0, 20):
         print(f"# slow consumer at half the max rate ({half}/s): drain {delay} ms per item", flush=True)
-        proxy = Proxy(tempfile.mkdtemp(prefix=f"proxy-{delay}-", dir=workdir), delay, jvm_opts)
+        proxy = Proxy(tempfile.mkdtemp(prefix=f"proxy-{delay}-", dir=workdir), delay, jvm_opts, args.config)
         try:
             warm_up(workdir, proxy, args.warmup_seconds)
             slow[delay] = proxied_step(workdir, proxy, half, args.seconds * 2)
