@@ -17,6 +17,8 @@ public final class DefinitionParser {
     private final Consumer<String> errors;
     private int pos;
     private boolean failed;
+    /** An attribute called name was read, even if its value was not: then a missing name was already reported. */
+    private boolean nameSeen;
 
     private String name;
     private String size;
@@ -44,11 +46,10 @@ public final class DefinitionParser {
             error("empty definition (expected: name=<queue>[;size=<n>][;addmode=<0-2>][;dbmode=<0-3>])");
             return null;
         }
-        boolean complete = true;
-        while (complete && !atEnd()) {
-            complete = attribute();
+        while (!atEnd()) {
+            attribute();
         }
-        if (name == null && complete) {
+        if (name == null && !nameSeen) {
             error("missing attribute 'name' (expected: name=<queue name>)");
         } else if (name != null && name.isEmpty()) {
             error("name: \"\" (expected: a non-empty queue name)");
@@ -62,56 +63,85 @@ public final class DefinitionParser {
         return new MQueueDefinition(name, sizeValue, addmodeValue, dbmodeValue);
     }
 
-    /** Reads one {@code attr=value} and the {@code ;} after it; false when the rest of the string cannot be read. */
-    private boolean attribute() {
+    /**
+     * Reads one {@code attr=value} and the {@code ;} after it. After a structural error it resumes at the next
+     * attribute (after the next {@code ;}), so that one string reports all its errors, not only the first.
+     */
+    private void attribute() {
         int start = pos;
         while (!atEnd() && !isDelimiter(peek()) && peek() != '=') {
             pos++;
         }
         String attr = text.substring(start, pos);
+        nameSeen |= attr.equalsIgnoreCase("name");
         skipSpace();
         if (attr.isEmpty()) {
             if (!atEnd() && peek() == ';') {
                 error(text.startsWith(";;", pos)
                         ? "empty attribute at ';;' (expected: one ';' between attributes)"
                         : "empty attribute before ';' at column " + (pos + 1) + " (expected: attr=value)");
+                skipSemicolons();
             } else if (!atEnd() && peek() == ',') {
-                return comma();
+                comma();
             } else {
                 error("missing attribute name before '=' at column " + (pos + 1));
+                resync();
             }
-            return false;
+            return;
         }
         if (atEnd() || peek() != '=') {
             error("attribute '" + attr + "' has no value (expected: " + attr + "=<value>)");
-            return false;
+            resync();
+            return;
         }
         pos++;
         skipSpace();
         String value = value(attr);
         if (value == null) {
-            return false;
+            resync();
+            return;
         }
         assign(attr, value);
         skipSpace();
         if (atEnd()) {
-            return true;
+            return;
         }
         if (peek() == ',') {
-            return comma();
+            comma();
+            return;
         }
         if (peek() != ';') {
-            error("unexpected text after the value of '" + attr + "': '" + text.substring(pos)
+            error("unexpected text after the value of '" + attr + "': '" + rest()
                     + "' (expected: ';' between attributes; quote values holding spaces)");
-            return false;
+            resync();
+            return;
         }
         pos++;
         skipSpace();
         if (!atEnd() && peek() == ';') {
             error("empty attribute at ';;' (expected: one ';' between attributes)");
-            return false;
+            skipSemicolons();
         }
-        return true;
+    }
+
+    /** The text from here to the next {@code ;} (or the end): what a resync skips. */
+    private String rest() {
+        int end = text.indexOf(';', pos);
+        return text.substring(pos, end < 0 ? text.length() : end);
+    }
+
+    /** Goes on after the next {@code ;}, or to the end when there is none. */
+    private void resync() {
+        int next = text.indexOf(';', pos);
+        pos = next < 0 ? text.length() : next + 1;
+        skipSpace();
+    }
+
+    /** Skips a run of {@code ;} (and the whitespace between them) that was reported once. */
+    private void skipSemicolons() {
+        while (!atEnd() && (peek() == ';' || Character.isWhitespace(peek()))) {
+            pos++;
+        }
     }
 
     private String value(String attr) {
@@ -153,9 +183,9 @@ public final class DefinitionParser {
     }
 
     /** Kamailio stops reading at a ',' and ignores the rest silently; we refuse it. */
-    private boolean comma() {
-        error("unexpected text after ',': '" + text.substring(pos) + "' (expected: ';' between attributes)");
-        return false;
+    private void comma() {
+        error("unexpected text after ',': '" + rest() + "' (expected: ';' between attributes)");
+        resync();
     }
 
     private int number(String attr, String value, int max, String expected) {

@@ -184,4 +184,69 @@ class DefinitionParserTest {
                 .anyMatch(e -> e.startsWith("addmode: \"7\""))
                 .anyMatch(e -> e.startsWith("dbmode: \"x\""));
     }
+
+    @Test
+    void keepsCollectingErrorsAfterDoubleSemicolon() {
+        assertThat(parse("name=a;;size=3x;addmode=9")).isNull();
+        assertThat(errors).hasSize(3);
+        assertThat(errors.get(0)).contains("';;'");
+        assertThat(errors.get(1)).startsWith("size: \"3x\"");
+        assertThat(errors.get(2)).startsWith("addmode: \"9\"");
+    }
+
+    @Test
+    void keepsCollectingErrorsAfterComma() {
+        assertThat(parse("name=a,x;size=-1")).isNull();
+        assertThat(errors).hasSize(2);
+        assertThat(errors.get(0)).contains("after ','", "',x'");
+        assertThat(errors.get(1)).startsWith("size: \"-1\"");
+    }
+
+    @Test
+    void keepsCollectingErrorsAfterAttributeWithoutValue() {
+        assertThat(parse("name=a;size;colour=red;addmode=9")).isNull();
+        assertThat(errors).hasSize(3);
+        assertThat(errors.get(0)).contains("'size' has no value");
+        assertThat(errors.get(1)).startsWith("unknown attribute 'colour'");
+        assertThat(errors.get(2)).startsWith("addmode: \"9\"");
+    }
+
+    @Test
+    void keepsCollectingErrorsAfterUnexpectedTextAndMissingAttributeName() {
+        assertThat(parse("name=my queue;=5;dbmode=7")).isNull();
+        assertThat(errors).hasSize(3);
+        assertThat(errors.get(0)).contains("unexpected text after the value of 'name'", "'queue'");
+        assertThat(errors.get(1)).contains("missing attribute name");
+        assertThat(errors.get(2)).startsWith("dbmode: \"7\"");
+    }
+
+    @Test
+    void keepsCollectingErrorsAfterUnterminatedQuote() {
+        assertThat(parse("name=q;size=\"3;addmode=7")).isNull();
+        assertThat(errors).hasSize(2);
+        assertThat(errors.get(0)).contains("unterminated", "'size'");
+        assertThat(errors.get(1)).startsWith("addmode: \"7\"");
+    }
+
+    @Test
+    void reportsMissingNameAfterAStructuralError() {
+        assertThat(parse("size=1;;addmode=x")).isNull();
+        assertThat(errors).hasSize(3);
+        assertThat(errors.get(0)).contains("';;'");
+        assertThat(errors.get(1)).startsWith("missing attribute 'name'");
+        assertThat(errors.get(2)).startsWith("addmode: \"x\"");
+    }
+
+    @Test
+    void malformedNameIsNotAlsoReportedMissing() {
+        assertOnlyError("name;size=1", "'name' has no value");
+        errors.clear();
+        assertOnlyError("NAME=\"acc;size=1", "unterminated");
+    }
+
+    @Test
+    void definitionAfterRecoveredErrorIsStillRefused() {
+        assertThat(parse("name=a;;size=1")).isNull();
+        assertThat(errors).hasSize(1);
+    }
 }

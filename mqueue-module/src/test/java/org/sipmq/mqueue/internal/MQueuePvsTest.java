@@ -50,6 +50,19 @@ class MQueuePvsTest {
     }
 
     @Test
+    void emptyFetchClearsWhatThePseudoVariablesRead() {
+        table.require("acc").add("k", "v");
+        table.fetch("acc");
+        assertThat(pv.get("$mqk(acc)")).isEqualTo("k");
+
+        assertThat(table.fetch("acc")).isEqualTo(-2);
+
+        assertThat(pv.get("$mqk(acc)")).isNull();
+        assertThat(pv.get("$mqv(acc)")).isNull();
+        assertThat(pv.format("$mqk(acc)/$mqv(acc)")).isEqualTo("<null>/<null>");
+    }
+
+    @Test
     void sizeCountsQueuedItemsOnly() {
         assertThat(pv.get("$mq_size(acc)")).isEqualTo("0");
         table.require("acc").add("a", "1");

@@ -14,8 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.mqueue.MQueueDefinition;
@@ -318,45 +318,117 @@ class RealMQueueTest {
         }
     }
 
-    @Test
-    void keepNewestQueueNeverHoldsADuplicateKeyUnderContention() throws Exception {
-        RealMQueue q = queue(0, 2);
-        int threads = 4;
-        pool = Executors.newFixedThreadPool(threads + 1);
+    /** What one contended run saw: items delivered by the consumers, in no particular order. */
+    private record Run(List<MQueueItem> delivered, int maxSizeSeen) {
+    }
+
+    /**
+     * {@code producers} threads add {@code perProducer} items each (key from {@code keyOf}, value unique) while one or
+     * more consumers poll, each until the producers are done or it has taken {@code consumerCap} items, and a sampler
+     * reads {@link RealMQueue#size()} all along.
+     */
+    private Run contend(RealMQueue q, int producers, int perProducer, int consumers, int consumerCap,
+            BiFunction<Integer, Integer, String> keyOf) throws Exception {
+        pool = Executors.newFixedThreadPool(producers + consumers + 1);
         CountDownLatch start = new CountDownLatch(1);
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Future<?>> producers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            producers.add(pool.submit(() -> {
+        AtomicInteger producing = new AtomicInteger(producers);
+        List<Future<?>> adders = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            adders.add(pool.submit(() -> {
                 start.await();
-                for (int i = 0; i < 50_000; i++) {
-                    q.add("k" + (i % 50), thread + ":" + i);
+                for (int i = 0; i < perProducer; i++) {
+                    q.add(keyOf.apply(producer, i), producer + ":" + i);
                 }
+                producing.decrementAndGet();
                 return null;
             }));
         }
-        Future<Integer> checker = pool.submit(() -> {
-            start.await();
-            int checks = 0;
-            while (running.get()) {
-                List<MQueueItem> all = q.drainAll();
-                Set<String> keys = new HashSet<>();
-                for (MQueueItem item : all) {
-                    assertThat(keys.add(item.key())).as("duplicate key %s", item.key()).isTrue();
+        List<Future<List<MQueueItem>>> takers = new ArrayList<>();
+        for (int c = 0; c < consumers; c++) {
+            takers.add(pool.submit(() -> {
+                start.await();
+                List<MQueueItem> got = new ArrayList<>();
+                while (got.size() < consumerCap && producing.get() > 0) {
+                    q.poll().ifPresent(got::add);
                 }
-                checks++;
+                return got;
+            }));
+        }
+        Future<Integer> sampler = pool.submit(() -> {
+            start.await();
+            int max = 0;
+            while (producing.get() > 0) {
+                max = Math.max(max, q.size());
             }
-            return checks;
+            return max;
         });
         start.countDown();
-        for (Future<?> f : producers) {
+        for (Future<?> f : adders) {
             f.get(60, TimeUnit.SECONDS);
         }
-        running.set(false);
-        assertThat(checker.get(60, TimeUnit.SECONDS)).isPositive();
-        List<MQueueItem> rest = q.drainAll();
-        assertThat(rest).extracting(MQueueItem::key).doesNotHaveDuplicates();
-        assertThat(q.stats().adds()).isEqualTo(threads * 50_000L);
+        List<MQueueItem> delivered = new ArrayList<>();
+        for (Future<List<MQueueItem>> f : takers) {
+            delivered.addAll(f.get(60, TimeUnit.SECONDS));
+        }
+        int maxSize = sampler.get(60, TimeUnit.SECONDS);
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        return new Run(delivered, maxSize);
+    }
+
+    /**
+     * Every item that went in came out exactly one way: adds = delivered + replaced + evictions + duplicatesIgnored +
+     * remaining. {@code size()} matches what is really left, and no value (unique per add) came out twice.
+     */
+    private static void assertConserved(RealMQueue q, Run run, String as) {
+        int size = q.size();
+        List<MQueueItem> remaining = q.drainAll();
+        MQueueStats stats = q.stats();
+        assertThat(remaining).as("%s: size() vs what drainAll() took", as).hasSize(size);
+        assertThat(stats.fetches()).as("%s: fetches", as).isEqualTo(run.delivered().size() + (long) size);
+        assertThat(stats.adds()).as("%s: adds = delivered + replaced + evictions + duplicatesIgnored + remaining", as)
+                .isEqualTo(run.delivered().size() + stats.replaced() + stats.evictions() + stats.duplicatesIgnored()
+                        + remaining.size());
+        List<String> values = new ArrayList<>();
+        run.delivered().forEach(i -> values.add(i.value()));
+        remaining.forEach(i -> values.add(i.value()));
+        assertThat(values).as("%s: an item came out twice", as).doesNotHaveDuplicates();
+        if (q.definition().addmode() != 0) {
+            assertThat(remaining).extracting(MQueueItem::key).as("%s: keys left", as).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void contendedQueuesConserveEveryItemInEveryAddmode() throws Exception {
+        for (int addmode = 0; addmode <= 2; addmode++) {
+            RealMQueue q = queue(0, addmode);
+            // 50 keys shared by 4 producers: addmodes 1 and 2 ignore and replace under contention.
+            Run run = contend(q, 4, 25_000, 2, Integer.MAX_VALUE, (p, i) -> "k" + (i % 50));
+
+            assertConserved(q, run, "addmode " + addmode);
+            assertThat(q.stats().adds()).isEqualTo(100_000);
+            if (addmode == 0) {
+                assertThat(q.stats().replaced() + q.stats().duplicatesIgnored()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void contendedQueueWithSizeLimitNeverExceedsItAndCountsEvictions() throws Exception {
+        int limit = 20;
+        int adds = 3 * 20_000;
+        int consumerCap = 10_000;
+        for (int addmode = 0; addmode <= 2; addmode++) {
+            RealMQueue q = queue(limit, addmode);
+            // Unique keys and a consumer that stops after 10,000 items: at least adds - 10,000 - limit evictions.
+            Run run = contend(q, 3, adds / 3, 1, consumerCap, (p, i) -> p + ":" + i);
+
+            assertThat(run.maxSizeSeen()).as("addmode %d: largest size() seen", addmode).isLessThanOrEqualTo(limit);
+            assertThat(q.size()).isLessThanOrEqualTo(limit);
+            assertThat(q.stats().evictions()).as("addmode %d: evictions", addmode)
+                    .isGreaterThanOrEqualTo(adds - consumerCap - limit);
+            assertConserved(q, run, "addmode " + addmode + ", size " + limit);
+        }
     }
 }

@@ -110,6 +110,43 @@ class RealMQueuesTest {
     }
 
     @Test
+    void geteAndGetwGiveTheEmptyStringOfAHeldEmptyKeyAndValue() {
+        mq.mq_add("acc", "", "");
+        mq.mq_fetch("acc");
+
+        // Spec §2: "" for an empty key/value; only null (nothing held) becomes "" or "<null>".
+        assertThat(mq.mqk_gete("acc")).isEmpty();
+        assertThat(mq.mqv_gete("acc")).isEmpty();
+        assertThat(mq.mqk_getw("acc")).isEmpty();
+        assertThat(mq.mqv_getw("acc")).isEmpty();
+    }
+
+    @Test
+    void fetchCountsInTheQueueStatsOnlyWhenItTakesAnItem() {
+        mq.mq_add("acc", "a", "1");
+        mq.mq_add("acc", "b", "2");
+        mq.mq_fetch("acc");
+        mq.mq_fetch("acc");
+        mq.mq_fetch("acc"); // -2: nothing taken
+
+        assertThat(mq.queue("acc").stats().fetches()).isEqualTo(2);
+        assertThat(mq.queue("cdr").stats().fetches()).isZero();
+    }
+
+    @Test
+    void fetchOnAnUnknownQueueLeavesEverySlotAsItWas() {
+        mq.mq_add("acc", "a", "1");
+        mq.mq_add("cdr", "c", "3");
+        mq.mq_fetch("acc");
+        mq.mq_fetch("cdr");
+
+        assertThat(mq.mq_fetch("acx")).isEqualTo(-1);
+
+        assertThat(mq.mqk_get("acc")).isEqualTo("a");
+        assertThat(mq.mqv_get("cdr")).isEqualTo("3");
+    }
+
+    @Test
     void pvFreeAlwaysReturnsOneAndDropsTheHeldItem() {
         mq.mq_add("acc", "k", "v");
         mq.mq_fetch("acc");

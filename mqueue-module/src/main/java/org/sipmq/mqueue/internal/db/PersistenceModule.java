@@ -40,15 +40,12 @@ public final class PersistenceModule extends AbstractModule {
     }
 
     /**
-     * Every problem of the persistence settings that can be seen without a database: a malformed {@code db_url}, a
-     * persisted queue whose name is not a safe table name, two persisted queues that would share one H2 table.
+     * Every problem of the persistence settings that can be seen without a database: a malformed {@code db_url} (even
+     * when no queue has a dbmode), a persisted queue whose name is not a safe table name, two persisted queues that would share one H2 table.
      */
     public static List<Problem> problems(Optional<String> dbUrl, List<MQueueDefinition> definitions) {
         List<Problem> problems = new ArrayList<>();
-        List<MQueueDefinition> persisted = definitions.stream().filter(d -> d.dbmode() > 0).toList();
-        if (persisted.isEmpty()) {
-            return problems;
-        }
+        // Checked even when no queue has a dbmode: a db_url line that is there but malformed is a mistake either way.
         DbUrl url = null;
         if (dbUrl.isPresent()) {
             try {
@@ -57,6 +54,7 @@ public final class PersistenceModule extends AbstractModule {
                 problems.add(new Problem("modparam mqueue db_url", e.getMessage()));
             }
         }
+        List<MQueueDefinition> persisted = definitions.stream().filter(d -> d.dbmode() > 0).toList();
         Map<String, String> byFoldedName = new HashMap<>();
         for (MQueueDefinition d : persisted) {
             TableNames.problem(d.name(), d.dbmode()).ifPresent(m -> problems.add(new Problem("mqueue", m)));

@@ -11,23 +11,26 @@ import org.apache.ibatis.cursor.Cursor;
 /**
  * The SQL of Kamailio's queue tables ({@code id}, {@code key}, {@code val}). {@code ${table}} is the only text
  * substitution and only ever receives a name checked by {@link TableNames}; keys and values are bound parameters.
- * {@code key} is a reserved word in MySQL; backticks quote it in MySQL, MariaDB and H2 (any mode) alike.
+ * Both the table and {@code key} are quoted with backticks, since a queue may be named as a reserved word ({@code call},
+ * {@code order}, {@code key}; {@code user} and {@code value} in H2). Backticks quote in MySQL, MariaDB and H2 (any
+ * mode) alike, and H2 folds a backticked name to upper case just as an unquoted one, so a table created unquoted
+ * ({@code CREATE TABLE acc}) is found. {@link TableNames} refuses a backtick in a name, so it cannot close the quote.
  */
 interface QueueRowMapper {
     /** Every row, oldest first; streamed (the fetch size is set per database in the MyBatis configuration). */
-    @Select("SELECT id, `key`, val FROM ${table} ORDER BY id")
+    @Select("SELECT id, `key`, val FROM `${table}` ORDER BY id")
     @ConstructorArgs({@Arg(column = "id", javaType = long.class), @Arg(column = "key", javaType = String.class),
             @Arg(column = "val", javaType = String.class)})
     Cursor<QueueRow> selectAll(@Param("table") String table);
 
     /** Deletes the rows that were loaded, leaving any row added since (a higher id) to the next start. */
-    @Delete("DELETE FROM ${table} WHERE id <= #{maxId}")
+    @Delete("DELETE FROM `${table}` WHERE id <= #{maxId}")
     int deleteUpTo(@Param("table") String table, @Param("maxId") long maxId);
 
-    @Insert("INSERT INTO ${table} (`key`, val) VALUES (#{key}, #{val})")
+    @Insert("INSERT INTO `${table}` (`key`, val) VALUES (#{key}, #{val})")
     int insert(@Param("table") String table, @Param("key") String key, @Param("val") String val);
 
     /** Fails when the table or one of its columns is missing. */
-    @Select("SELECT COUNT(*) FROM ${table} WHERE 1 = 0 AND `key` = val AND id = 0")
+    @Select("SELECT COUNT(*) FROM `${table}` WHERE 1 = 0 AND `key` = val AND id = 0")
     int probe(@Param("table") String table);
 }

@@ -106,8 +106,8 @@ final class QueueStore {
 
     /**
      * Inserts the items in order, in transactions of {@link #BATCH_SIZE} JDBC-batched rows. A failed batch is retried
-     * row by row so that one bad row loses only itself; a batch whose every row fails, or a lost connection, ends the
-     * save of this queue (the rest is counted as failed). Never throws.
+     * row by row so that one bad row loses only itself, and the save goes on with the next batch even when every row of
+     * one failed; only a lost connection ends the save of this queue (the rest is counted as failed). Never throws.
      */
     SaveResult save(String queue, List<MQueueItem> items) {
         String table = TableNames.checked(queue);
@@ -149,9 +149,9 @@ final class QueueStore {
             }
             saved += batchSaved;
             if (batchSaved == 0) {
-                log.error("mqueue '{}': every row of a batch failed; giving up on the remaining {} items", queue,
-                        items.size() - from - batch.size());
-                return new SaveResult(saved, items.size() - saved, false);
+                // The database answered every row, so it is reachable: the next batch may well be fine.
+                log.error("mqueue '{}': every row of the batch of items {} to {} failed; going on with the next batch",
+                        queue, from + 1, from + batch.size());
             }
         }
         return new SaveResult(saved, failed, false);

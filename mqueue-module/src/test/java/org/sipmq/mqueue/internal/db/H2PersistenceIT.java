@@ -13,6 +13,8 @@ import java.util.UUID;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The persistence contract against H2: embedded in memory, in a file, and over TCP (to take it down). */
 class H2PersistenceIT extends PersistenceContract {
@@ -58,6 +60,32 @@ class H2PersistenceIT extends PersistenceContract {
                 server.stop();
             }
         };
+    }
+
+    /**
+     * The operator's DDL leaves the table name unquoted, which H2 folds to upper case; the proxy quotes it with
+     * backticks, which H2 (plain and MODE=MySQL) folds the same way, so the table is found whatever the letter case of
+     * the queue's name.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", ";MODE=MySQL"})
+    void tableCreatedUnquotedLoadsForAQueueOfAnyLetterCase(String mode) throws Exception {
+        String url = "jdbc:h2:mem:unquoted_" + UUID.randomUUID().toString().substring(0, 8) + mode
+                + ";DB_CLOSE_DELAY=-1";
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.createStatement().execute(String.format(Locale.ROOT, DDL, "acc"));
+            c.createStatement().execute("INSERT INTO acc (`key`, val) VALUES ('a', '1')");
+        }
+        Run run = start(url, def("Acc", 0, 0, 1));
+        assertThat(contents(run.queue("Acc"))).containsExactlyElementsOf(items("a", "1"));
+        run.queue("Acc").add("b", "2");
+        run.lifecycle().stop();
+
+        assertThat(rows(() -> DriverManager.getConnection(url), "acc")).containsExactlyElementsOf(items("a", "1", "b",
+                "2"));
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.createStatement().execute("DROP ALL OBJECTS");
+        }
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 abstract class PersistenceContract {
     private static final Logger log = LoggerFactory.getLogger(PersistenceContract.class);
+    /** The operator's DDL of docs/persistence.md, table name unquoted. */
     static final String DDL = "CREATE TABLE %s (id INT AUTO_INCREMENT PRIMARY KEY,"
             + " `key` VARCHAR(64) NOT NULL DEFAULT '', val VARCHAR(4096) NOT NULL DEFAULT '')";
 
@@ -87,6 +88,11 @@ abstract class PersistenceContract {
         return name;
     }
 
+    /** A table name quoted for the test's own SQL (backticks work in MySQL, MariaDB and H2 alike). */
+    static String quoted(String table) {
+        return "`" + table + "`";
+    }
+
     interface ConnectionSource {
         Connection get() throws SQLException;
     }
@@ -95,7 +101,7 @@ abstract class PersistenceContract {
     void dropTables() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             for (String t : tables) {
-                s.execute("DROP TABLE IF EXISTS " + t);
+                s.execute("DROP TABLE IF EXISTS " + quoted(t));
             }
         }
     }
@@ -113,7 +119,8 @@ abstract class PersistenceContract {
     /** Inserts rows as Kamailio does: plain SQL, id left to the database. */
     void insertRows(String table, String... keysAndValues) throws SQLException {
         try (Connection c = connect();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (`key`, val) VALUES (?, ?)")) {
+                PreparedStatement ps = c
+                        .prepareStatement("INSERT INTO " + quoted(table) + " (`key`, val) VALUES (?, ?)")) {
             for (int i = 0; i < keysAndValues.length; i += 2) {
                 ps.setString(1, keysAndValues[i]);
                 ps.setString(2, keysAndValues[i + 1]);
@@ -130,7 +137,7 @@ abstract class PersistenceContract {
         List<MQueueItem> rows = new ArrayList<>();
         try (Connection c = source.get();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT `key`, val FROM " + table + " ORDER BY id")) {
+                ResultSet rs = s.executeQuery("SELECT `key`, val FROM " + quoted(table) + " ORDER BY id")) {
             while (rs.next()) {
                 rows.add(new MQueueItem(rs.getString(1), rs.getString(2)));
             }
@@ -141,7 +148,7 @@ abstract class PersistenceContract {
     int count(String table) throws SQLException {
         try (Connection c = connect();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + quoted(table))) {
             rs.next();
             return rs.getInt(1);
         }
@@ -335,6 +342,46 @@ abstract class PersistenceContract {
         run.lifecycle().stop();
     }
 
+    /** SQL reserved words: MySQL's call, order, group, key; H2's user and value (and the others too). */
+    static final List<String> RESERVED_NAMES = List.of("call", "order", "group", "key", "user", "value");
+
+    /**
+     * Fixed names (a reserved word cannot be made unique), so any leftover of an earlier run is dropped first. The
+     * tables are created quoted, as an operator must for such a name.
+     */
+    String reservedTable(String name) throws SQLException {
+        execute("DROP TABLE IF EXISTS " + quoted(name));
+        execute(String.format(Locale.ROOT, DDL, quoted(name)));
+        tables.add(name);
+        return name;
+    }
+
+    @Test
+    void queuesNamedAsReservedWordsLoadAndSave() throws Exception {
+        List<MQueueDefinition> definitions = new ArrayList<>();
+        for (String name : RESERVED_NAMES) {
+            reservedTable(name);
+            insertRows(name, "old-" + name, "1");
+            // value is save-only (dbmode 3): its table is only probed at start.
+            definitions.add(def(name, 0, 0, name.equals("value") ? 3 : 1));
+        }
+
+        Run run = start(definitions.toArray(MQueueDefinition[]::new));
+        for (String name : RESERVED_NAMES) {
+            List<MQueueItem> expected = name.equals("value") ? List.of() : items("old-" + name, "1");
+            assertThat(contents(run.queue(name))).as(name).containsExactlyElementsOf(expected);
+            run.queue(name).add("new-" + name, "2");
+        }
+        run.lifecycle().stop();
+
+        assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(11, 0));
+        for (String name : RESERVED_NAMES) {
+            assertThat(rows(name)).as(name).containsExactlyElementsOf(name.equals("value")
+                    ? items("old-value", "1", "new-value", "2")
+                    : items("old-" + name, "1", "new-" + name, "2"));
+        }
+    }
+
     @Test
     void failedInsertIsLoggedAndTheRestSaved() throws Exception {
         String t = newTable();
@@ -346,6 +393,29 @@ abstract class PersistenceContract {
 
         assertThat(rows(t)).containsExactlyElementsOf(items("a", "1", "c", "3"));
         assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(2, 1));
+    }
+
+    @Test
+    void failedRowsInSeveralBatchesLoseOnlyThemselves() throws Exception {
+        int n = 2 * QueueStore.BATCH_SIZE + 500;
+        String t = newTable();
+        Run run = start(def(t, 0, 0, 1));
+        List<MQueueItem> good = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            // Too long for the key column (VARCHAR(64)): one row of the first batch, the whole second batch, one row of
+            // the third.
+            boolean bad = i == 5 || (i >= QueueStore.BATCH_SIZE && i < 2 * QueueStore.BATCH_SIZE) || i == n - 10;
+            String key = bad ? "k".repeat(65) + i : "k" + i;
+            run.queue(t).add(key, "v" + i);
+            if (!bad) {
+                good.add(new MQueueItem(key, "v" + i));
+            }
+        }
+        run.lifecycle().stop();
+
+        assertThat(run.persistence().lastSave())
+                .isEqualTo(new QueuePersistence.Summary(n - QueueStore.BATCH_SIZE - 2, QueueStore.BATCH_SIZE + 2));
+        assertThat(rows(t)).containsExactlyElementsOf(good);
     }
 
     @Test

@@ -69,6 +69,15 @@ class PersistenceModuleTest {
     }
 
     @Test
+    void reportsAMalformedUrlEvenWhenNoQueueHasADbmode() {
+        Injector injector = injector(new PersistenceModule(Optional.of("mysql//root@127.0.0.1/test"), List.of(PLAIN)));
+
+        assertThat(services(injector)).isEmpty();
+        assertThat(errors(injector)).singleElement().asString()
+                .startsWith("modparam mqueue db_url: db_url: mysql//root@127.0.0.1/test (expected: ");
+    }
+
+    @Test
     void unsafeNameOfAQueueWithoutDbmodeIsFine() {
         assertThat(PersistenceModule.problems(Optional.empty(), List.of(new MQueueDefinition("a-b", 0, 0, 0))))
                 .isEmpty();
