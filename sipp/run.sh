@@ -7,7 +7,7 @@
 #   busy         the callee answers 486; with modparam("sample", "fallback", "sip:127.0.0.1:5092")
 #                the proxy retries the call on a second, answering callee on port 5092
 #   cancel       the caller CANCELs after 180
-#   ack-retrans  an answering callee that tolerates retransmitted ACKs
+#   ack-retrans  a caller that sends each ACK three times to a callee that tolerates them
 #
 # Environment: PROXY (default 127.0.0.1:5060), CALLEE_PORT (5090), FALLBACK_PORT (5092), CALLER_PORT (5091).
 set -euo pipefail
@@ -27,7 +27,7 @@ case "$flow" in
   basic)       uac=uac-basic.xml;  uas=uas-answer.xml ;;
   busy)        uac=uac-basic.xml;  uas=uas-486.xml ;;
   cancel)      uac=uac-cancel.xml; uas=uas-cancel.xml ;;
-  ack-retrans) uac=uac-basic.xml;  uas=uas-ack-retrans.xml ;;
+  ack-retrans) uac=uac-ack-retrans.xml; uas=uas-ack-retrans.xml ;;
   *) echo "unknown flow '$flow' (expected: basic, busy, cancel, ack-retrans)" >&2; exit 2 ;;
 esac
 
