@@ -137,6 +137,33 @@ class SampleProxyIT {
         }
     }
 
+    /**
+     * uac-reinvite.xml re-INVITEs inside each answered call: the callee rejects one (491), accepts the next. Neither
+     * goes to the fallback (a SIPp callee that must see nothing), and each CDR still holds one answer and its BYE.
+     */
+    @Test
+    void reInvitesLeaveTheCdrAloneAndNeverReachTheFallback() throws Exception {
+        int calls = 5;
+        int fallbackPort = FreePorts.udpAndTcp();
+        try (ProxyProcess proxy = ProxyProcess.start(config("sip:127.0.0.1:" + fallbackPort, 0), dir);
+                Sipp fallback = Sipp.uas("uas-answer.xml", fallbackPort, calls, dir)) {
+            List<Sipp.Message> callee = runCalls("uac-reinvite.xml", "uas-reinvite.xml", calls);
+
+            assertThat(callee.stream().filter(m -> m.received() && m.isRequest("INVITE")).map(m -> m.callId() + " "
+                    + m.cseq()).distinct()).as("INVITEs and re-INVITEs at the callee").hasSize(3 * calls);
+            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            assertThat(rows).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(List.of(r.invites(), r.replies(), r.byes())).as("events of %s", r.callId())
+                        .containsExactly(1, 1, 1);
+                assertThat(r.durationMillis()).as("duration of %s", r.callId()).isGreaterThanOrEqualTo(500L);
+            });
+            fallback.stop();
+            assertThat(fallback.messages()).as("messages at the fallback target").isEmpty();
+            proxy.terminate(30);
+        }
+    }
+
     @Test
     void cancelledCallsAreAccountedWith487() throws Exception {
         int calls = 5;
