@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Places calls through a running sipmq proxy with SIPp, a callee and a caller on 127.0.0.1.
 #
-#   sipp/run.sh [basic|busy|cancel|ack-retrans] [calls] [rate]
+#   sipp/run.sh [basic|busy|cancel|ack-retrans|reinvite] [calls] [rate]
 #
 #   basic        INVITE/100/180/200/ACK/pause/BYE/200 to an answering callee (default)
 #   busy         the callee answers 486; with modparam("sample", "fallback", "sip:127.0.0.1:5092")
 #                the proxy retries the call on a second, answering callee on port 5092
 #   cancel       the caller CANCELs after 180
-#   ack-retrans  an answering callee that tolerates retransmitted ACKs
+#   ack-retrans  a caller that sends each ACK three times to a callee that tolerates them
+#   reinvite     re-INVITEs inside the answered call: one rejected with 491, one accepted
 #
 # Environment: PROXY (default 127.0.0.1:5060), CALLEE_PORT (5090), FALLBACK_PORT (5092), CALLER_PORT (5091).
 set -euo pipefail
@@ -27,8 +28,9 @@ case "$flow" in
   basic)       uac=uac-basic.xml;  uas=uas-answer.xml ;;
   busy)        uac=uac-basic.xml;  uas=uas-486.xml ;;
   cancel)      uac=uac-cancel.xml; uas=uas-cancel.xml ;;
-  ack-retrans) uac=uac-basic.xml;  uas=uas-ack-retrans.xml ;;
-  *) echo "unknown flow '$flow' (expected: basic, busy, cancel, ack-retrans)" >&2; exit 2 ;;
+  ack-retrans) uac=uac-ack-retrans.xml; uas=uas-ack-retrans.xml ;;
+  reinvite)    uac=uac-reinvite.xml; uas=uas-reinvite.xml ;;
+  *) echo "unknown flow '$flow' (expected: basic, busy, cancel, ack-retrans, reinvite)" >&2; exit 2 ;;
 esac
 
 pids=()

@@ -19,9 +19,12 @@ import org.slf4j.LoggerFactory;
  * }
  * </pre>
  *
- * On SIGTERM the JVM runs {@link Sipmq#stopOnShutdown()}'s hook, which stops every service in reverse phase order,
- * then exits with status 143. A configuration error prints every error and exits with status 2 at once; a start
- * failure exits with status 1.
+ * On SIGTERM (or Ctrl-C) the JVM runs {@link Sipmq#stopOnShutdown()}'s hook, which stops every service in reverse
+ * phase order, then exits with status 143 (130 for Ctrl-C's SIGINT). The hook is registered before start-up begins, so
+ * a signal during start-up stops gracefully too: the hook waits for the start in progress to end (the
+ * {@link Lifecycle}'s start and stop exclude each other), then stops whatever started. Without that, a queue with
+ * dbmode 1 whose rows were already loaded and deleted would be lost. A configuration error prints every error and
+ * exits with status 2 at once; a start failure exits with status 1.
  */
 public final class SipmqMain {
     private static final Logger log = LoggerFactory.getLogger(SipmqMain.class);
@@ -67,6 +70,9 @@ public final class SipmqMain {
             System.exit(2);
             return;
         }
+        // Before start, not after: a SIGTERM during start-up must still stop what started (and save what the
+        // persistence loaded). stop() is idempotent, so a start that fails and stops itself is not stopped twice.
+        app.stopOnShutdown();
         try {
             app.start();
         } catch (RuntimeException e) {
@@ -74,7 +80,6 @@ public final class SipmqMain {
             System.exit(1);
             return;
         }
-        app.stopOnShutdown();
         log.info("sipmq started");
         awaitForever();
     }

@@ -39,7 +39,7 @@ final class Accounting implements RoutingHook {
     @Override
     public void onRequest(RequestContext ctx) {
         String method = ctx.request().getMethod();
-        if (method.equals(Request.INVITE) && !ctx.inDialog()) {
+        if (SipRequests.isInitialInvite(ctx.request())) {
             setNow();
             mq.mq_add(ACC, "$ci", "INVITE|$fu|$tu|$var(now)");
             mq.mq_add(CALLER_STATE, "$fU", "calling $tu at $var(now)");
@@ -50,19 +50,23 @@ final class Accounting implements RoutingHook {
         }
     }
 
+    /** Only the answer of a new call: a re-INVITE's 2xx inside the call is not a second answer. */
     @Override
     public void onReply(ReplyContext ctx) {
         Response r = ctx.response();
-        if (ctx.request().getMethod().equals(Request.INVITE) && r.getStatusCode() / 100 == 2) {
+        if (SipRequests.isInitialInvite(ctx.request()) && r.getStatusCode() / 100 == 2) {
             setNow();
             mq.mq_add(ACC, "$ci", "REPLY|$rs|$var(now)");
         }
     }
 
-    /** Runs only when no earlier hook (the fallback) forwarded the call elsewhere: this is the final answer. */
+    /**
+     * Runs only when no earlier hook (the fallback) forwarded the call elsewhere: this is the final answer. A re-INVITE
+     * rejected inside an answered call (491, 488) changes nothing in its CDR: the call goes on.
+     */
     @Override
     public void onFailure(FailureContext ctx) {
-        if (ctx.request().getMethod().equals(Request.INVITE)) {
+        if (SipRequests.isInitialInvite(ctx.request())) {
             setNow();
             mq.mq_add(ACC, "$ci", "REPLY|$rs|$var(now)");
         }

@@ -2,13 +2,14 @@ package org.sipmq.sample;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import javax.sip.message.Request;
 import org.sipmq.proxy.FailureContext;
 import org.sipmq.proxy.RoutingHook;
 
 /**
  * Kamailio's classic failure_route: when a new call fails with 4xx/5xx or times out (408), try the configured fallback
- * target, once. A cancelled call (487) is not redirected.
+ * target, once. Not redirected: a cancelled call (487), a redirection (3xx: the caller follows it, or not), a global
+ * failure (6xx: the callee said no everywhere), and a request inside a dialog (a re-INVITE answered 491 or 488 belongs
+ * to the call in progress, which must not be sent to another callee).
  */
 @Singleton
 final class Fallback implements RoutingHook {
@@ -21,11 +22,15 @@ final class Fallback implements RoutingHook {
 
     @Override
     public void onFailure(FailureContext ctx) {
-        int code = ctx.response().getStatusCode();
-        if (settings.fallback().isEmpty() || !ctx.request().getMethod().equals(Request.INVITE) || code == 487
-                || code >= 600 || ctx.round() > 1) {
+        if (settings.fallback().isEmpty() || ctx.round() > 1 || ctx.cancelled()
+                || !SipRequests.isInitialInvite(ctx.request()) || !triesFallback(ctx.response().getStatusCode())) {
             return;
         }
         ctx.forward(settings.fallback().get());
+    }
+
+    /** 4xx and 5xx, a timeout's 408 included, but not the 487 of a cancelled call. */
+    static boolean triesFallback(int code) {
+        return code >= 400 && code < 600 && code != 487;
     }
 }

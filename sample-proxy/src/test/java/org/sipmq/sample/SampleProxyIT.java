@@ -11,19 +11,25 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.sipmq.proxy.testing.AdminClient;
 import org.sipmq.proxy.testing.FreePorts;
 
 /**
  * The sample proxy end to end, as users run it: {@code java -jar sample-proxy.jar} in its own JVM, SIPp callers and
- * callees on 127.0.0.1, CDRs and the dbmode 1 queue in the real MariaDB (database {@code sipmq_it}).
+ * callees on 127.0.0.1, CDRs and the dbmode 1 queue in the real MariaDB (database {@code sipmq_it}), and, for the
+ * basic call and the SIGTERM test, on the shipped configuration's embedded H2 too.
  */
 class SampleProxyIT {
     private static final String DB = "sipmq_it";
@@ -69,16 +75,42 @@ class SampleProxyIT {
             runCalls("uac-basic.xml", "uas-answer.xml", calls);
 
             List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
-            assertThat(rows).allSatisfy(r -> {
-                assertThat(r.status()).isEqualTo(200);
-                assertThat(List.of(r.invites(), r.replies(), r.byes())).containsExactly(1, 1, 1);
-                assertThat(r.durationMillis()).isGreaterThanOrEqualTo(0L);
-                assertThat(r.fromUri()).startsWith("sip:caller@");
-            });
+            assertThat(rows).allSatisfy(SampleProxyIT::assertWholeBasicCall);
             assertQueuesEmpty();
             assertThat(proxy.terminate(30)).isEqualTo(143);
         }
-        assertThat(rowCount("acc")).as("nothing left to save at stop").isZero();
+        assertThat(rowCount(db, "acc")).as("nothing left to save at stop").isZero();
+    }
+
+    /**
+     * The configuration users start with, {@code conf/sample-proxy.cfg} on its embedded H2 database, only its ports
+     * changed; its {@code ./data} is under the test's folder. The database file is read once the proxy has stopped, as
+     * H2 lets one process open it at a time.
+     */
+    @Test
+    void basicCallsOnTheShippedH2ConfigurationAreEachAccountedOnce() throws Exception {
+        int calls = 10;
+        try (ProxyProcess proxy = ProxyProcess.start(configOn(Backend.H2, 0), dir)) {
+            runCalls("uac-basic.xml", "uas-answer.xml", calls);
+            assertQueuesEmpty();
+            assertThat(proxy.terminate(30)).isEqualTo(143);
+        }
+        try (HikariDataSource h2 = open(Backend.H2)) {
+            List<Cdr> rows = new CdrStore(h2).all();
+            assertThat(rows).hasSize(calls).allSatisfy(SampleProxyIT::assertWholeBasicCall);
+            assertThat(rowCount(h2, "acc")).as("nothing left to save at stop").isZero();
+            assertThat(rowCount(h2, "caller_state")).as("one caller, one state").isEqualTo(1);
+        }
+    }
+
+    /** A call of uac-basic.xml: answered, each event applied once, and as long as the scenario's 500 ms pause. */
+    private static void assertWholeBasicCall(Cdr r) {
+        assertThat(r.complete()).as("complete: %s", r).isTrue();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(List.of(r.invites(), r.replies(), r.byes())).as("events of %s", r.callId()).containsExactly(1, 1,
+                1);
+        assertThat(r.durationMillis()).as("duration of %s", r.callId()).isGreaterThanOrEqualTo(500L);
+        assertThat(r.fromUri()).startsWith("sip:caller@");
     }
 
     @Test
@@ -105,6 +137,33 @@ class SampleProxyIT {
         }
     }
 
+    /**
+     * uac-reinvite.xml re-INVITEs inside each answered call: the callee rejects one (491), accepts the next. Neither
+     * goes to the fallback (a SIPp callee that must see nothing), and each CDR still holds one answer and its BYE.
+     */
+    @Test
+    void reInvitesLeaveTheCdrAloneAndNeverReachTheFallback() throws Exception {
+        int calls = 5;
+        int fallbackPort = FreePorts.udpAndTcp();
+        try (ProxyProcess proxy = ProxyProcess.start(config("sip:127.0.0.1:" + fallbackPort, 0), dir);
+                Sipp fallback = Sipp.uas("uas-answer.xml", fallbackPort, calls, dir)) {
+            List<Sipp.Message> callee = runCalls("uac-reinvite.xml", "uas-reinvite.xml", calls);
+
+            assertThat(callee.stream().filter(m -> m.received() && m.isRequest("INVITE")).map(m -> m.callId() + " "
+                    + m.cseq()).distinct()).as("INVITEs and re-INVITEs at the callee").hasSize(3 * calls);
+            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            assertThat(rows).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(List.of(r.invites(), r.replies(), r.byes())).as("events of %s", r.callId())
+                        .containsExactly(1, 1, 1);
+                assertThat(r.durationMillis()).as("duration of %s", r.callId()).isGreaterThanOrEqualTo(500L);
+            });
+            fallback.stop();
+            assertThat(fallback.messages()).as("messages at the fallback target").isEmpty();
+            proxy.terminate(30);
+        }
+    }
+
     @Test
     void cancelledCallsAreAccountedWith487() throws Exception {
         int calls = 5;
@@ -122,65 +181,103 @@ class SampleProxyIT {
         }
     }
 
+    /** uac-ack-retrans.xml sends each ACK three times; the proxy forwards every copy, and the callee takes them all. */
     @Test
-    void calleeToleratingRetransmittedAcksCompletesEveryCall() throws Exception {
+    void retransmittedAcksReachTheCalleeAndEveryCallCompletes() throws Exception {
         int calls = 10;
         try (ProxyProcess proxy = ProxyProcess.start(config(null, 0), dir)) {
-            runCalls("uac-basic.xml", "uas-ack-retrans.xml", calls);
-            awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            List<Sipp.Message> callee = runCalls("uac-ack-retrans.xml", "uas-ack-retrans.xml", calls);
+
+            Map<String, Long> acks = callee.stream().filter(m -> m.received() && m.isRequest("ACK")).collect(Collectors
+                    .groupingBy(Sipp.Message::callId, Collectors.counting()));
+            assertThat(acks).as("ACKs the callee received, by Call-ID").hasSize(calls);
+            assertThat(acks.values()).as("ACKs the callee received, by Call-ID: %s", acks).allSatisfy(n -> assertThat(
+                    n).isEqualTo(3L));
+            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            assertThat(rows).allSatisfy(r -> assertThat(List.of(r.invites(), r.replies(), r.byes())).containsExactly(
+                    1, 1, 1));
             proxy.terminate(30);
         }
     }
 
     /**
      * SIGTERM while calls flow, with a drain slow enough that accounting is still queued: what was not written before
-     * the stop is saved to the {@code acc} table, loaded by the next start and written then. Every completed call ends
-     * with one complete CDR whose every event was applied exactly once.
+     * the stop is saved to the {@code acc} table, loaded by the next start and written then. What the SIPp caller and
+     * callee logged, by Call-ID, says which events the proxy must have accounted: every INVITE that reached the callee,
+     * every answer that reached the caller, every BYE that reached the callee, each exactly once; and a call that
+     * completed has one whole row. A call in progress at the stop may lack later events, never have one twice.
      */
-    @Test
-    void sigtermWhileCallsFlowLosesNoAccountingAndWritesNoneTwice() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void sigtermWhileCallsFlowLosesNoAccountingAndWritesNoneTwice(Backend backend) throws Exception {
         int calls = 40;
         int uasPort = FreePorts.udpAndTcp();
-        long completed;
+        List<Sipp.Message> caller;
+        List<Sipp.Message> callee;
         try (Sipp uas = Sipp.uas("uas-answer.xml", uasPort, calls, dir)) {
             // 100 ms of simulated I/O per item: two workers drain about 18 events/s while 10 calls/s queue 30.
-            ProxyProcess proxy = ProxyProcess.start(config(null, 100), dir);
+            ProxyProcess proxy = ProxyProcess.start(configOn(backend, 100), dir);
             try {
                 Thread.sleep(300);
                 try (Sipp uac = Sipp.uac("uac-basic.xml", uasPort, sipPort, calls, 10, dir)) {
                     awaitSuccessfulCalls(uac, 20);
                     assertThat(proxy.terminate(60)).as("exit code after SIGTERM").isEqualTo(143);
                     assertThat(proxy.output()).contains("stopping mqueue");
-                    // No call can complete once the proxy is gone; SIPp writes its final statistics as it stops.
+                    // No call can complete once the proxy is gone; SIPp logs every message as it goes.
                     uac.stop();
-                    completed = uac.successfulCalls();
+                    caller = uac.messages();
                 }
-                assertThat(completed).as("calls completed; callee log %s", uas.log()).isGreaterThanOrEqualTo(20);
             } finally {
                 proxy.close();
             }
+            uas.stop();
+            callee = uas.messages();
         }
-        assertThat(rowCount("acc")).as("queued accounting saved at stop").isPositive();
+        Set<String> placed = callIds(caller, m -> !m.received() && m.isRequest("INVITE"));
+        Set<String> completed = callIds(caller, m -> m.received() && m.isResponse(200, "2 BYE"));
+        Set<String> answered = callIds(caller, m -> m.received() && m.isResponse(200, "1 INVITE"));
+        Set<String> invited = callIds(callee, m -> m.received() && m.isRequest("INVITE"));
+        Set<String> hungUp = callIds(callee, m -> m.received() && m.isRequest("BYE"));
+        assertThat(completed).as("calls completed before the stop").hasSizeGreaterThanOrEqualTo(20);
+        try (HikariDataSource store = open(backend)) {
+            assertThat(rowCount(store, "acc")).as("queued accounting saved at stop").isPositive();
+        }
 
-        try (ProxyProcess restarted = ProxyProcess.start(config(null, 0), dir)) {
-            List<Cdr> rows = awaitCdrs(r -> r.stream().filter(SampleProxyIT::wholeAnsweredCall).count() >= completed);
+        try (ProxyProcess restarted = ProxyProcess.start(configOn(backend, 0), dir)) {
             assertQueuesEmpty();
+            assertThat(restarted.terminate(30)).isEqualTo(143);
+        }
+        try (HikariDataSource store = open(backend)) {
+            assertThat(rowCount(store, "acc")).as("everything loaded back was written, nothing saved again").isZero();
+            List<Cdr> rows = new CdrStore(store).all();
+            Map<String, Cdr> byCallId = rows.stream().collect(Collectors.toMap(Cdr::callId, r -> r));
+            assertThat(byCallId.keySet()).as("rows of calls the caller placed").isSubsetOf(placed);
             assertThat(rows).allSatisfy(r -> {
-                assertThat(r.invites()).as("INVITE events of %s", r.callId()).isEqualTo(1);
+                assertThat(r.invites()).as("INVITE events of %s", r.callId()).isLessThanOrEqualTo(1);
                 assertThat(r.replies()).as("reply events of %s", r.callId()).isLessThanOrEqualTo(1);
                 assertThat(r.byes()).as("BYE events of %s", r.callId()).isLessThanOrEqualTo(1);
             });
-            assertThat(rows.stream().filter(SampleProxyIT::wholeAnsweredCall).count()).isEqualTo(completed);
-            restarted.terminate(30);
+            assertThat(invited).as("INVITEs that reached the callee").allSatisfy(id -> assertThat(byCallId.get(id))
+                    .as("row of %s", id).isNotNull().extracting(Cdr::invites).isEqualTo(1));
+            assertThat(answered).as("answers that reached the caller").allSatisfy(id -> assertThat(byCallId.get(id))
+                    .as("row of %s", id).isNotNull().extracting(Cdr::replies).isEqualTo(1));
+            assertThat(hungUp).as("BYEs that reached the callee").allSatisfy(id -> assertThat(byCallId.get(id))
+                    .as("row of %s", id).isNotNull().extracting(Cdr::byes).isEqualTo(1));
+            assertThat(completed).as("completed calls").allSatisfy(id -> assertThat(byCallId.get(id)).as("row of %s",
+                    id).isNotNull().matches(SampleProxyIT::wholeAnsweredCall, "one whole answered call"));
         }
-        assertThat(rowCount("acc")).as("everything loaded back was written, nothing saved again").isZero();
+    }
+
+    private static Set<String> callIds(List<Sipp.Message> messages, Predicate<Sipp.Message> which) {
+        return messages.stream().filter(which).map(Sipp.Message::callId).collect(Collectors.toSet());
     }
 
     private static boolean wholeAnsweredCall(Cdr r) {
         return r.complete() && r.invites() == 1 && r.replies() == 1 && r.byes() == 1;
     }
 
-    private void runCalls(String uacScenario, String uasScenario, int calls) throws Exception {
+    /** Places the calls through the proxy and returns what the callee logged. */
+    private List<Sipp.Message> runCalls(String uacScenario, String uasScenario, int calls) throws Exception {
         int uasPort = FreePorts.udpAndTcp();
         try (Sipp uas = Sipp.uas(uasScenario, uasPort, calls, dir)) {
             Thread.sleep(300); // let the SIPp callee bind its port
@@ -189,6 +286,7 @@ class SampleProxyIT {
             assertThat(uac.successfulCalls()).isEqualTo(calls);
             assertThat(uac.failedCalls()).isZero();
             assertThat(uas.await(30)).as("SIPp callee exit code, log %s", uas.log()).isZero();
+            return uas.messages();
         }
     }
 
@@ -240,7 +338,7 @@ class SampleProxyIT {
         throw new AssertionError("the queues did not drain within 30 s: " + sizes);
     }
 
-    private long rowCount(String table) throws SQLException {
+    private static long rowCount(HikariDataSource db, String table) throws SQLException {
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement();
                 var rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
@@ -251,6 +349,42 @@ class SampleProxyIT {
 
     private static String jdbcUrl() {
         return TestDatabases.MYSQL_URL.replace("/test?", "/" + DB + "?");
+    }
+
+    /** Where a test's proxy keeps its queue table and its CDRs. */
+    enum Backend {
+        /** The real MariaDB, database {@code sipmq_it}, in a configuration written by the test. */
+        MARIADB,
+        /** The shipped {@code conf/sample-proxy.cfg}: embedded H2 under {@code ./data} (the test's folder). */
+        H2
+    }
+
+    private Path configOn(Backend backend, int drainDelayMillis) throws IOException {
+        if (backend == Backend.MARIADB) {
+            return config(null, drainDelayMillis);
+        }
+        String shipped = Files.readString(Path.of("conf", "sample-proxy.cfg"));
+        assertThat(shipped).contains("127.0.0.1:5060", "127.0.0.1:5080", "jdbc:h2:file:./data/sipmq");
+        String text = shipped.replace("127.0.0.1:5060", "127.0.0.1:" + sipPort).replace("127.0.0.1:5080",
+                "127.0.0.1:" + adminPort);
+        if (drainDelayMillis > 0) {
+            text += "\nmodparam(\"sample\", \"acc_drain_delay_ms\", " + drainDelayMillis
+                    + ")\nmodparam(\"sample\", \"acc_batch\", 10)\n";
+        }
+        Path file = dir.resolve("sipmq-h2-" + System.nanoTime() + ".cfg");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    /** The test's own connection to where the proxy wrote; for H2, only while no proxy runs. */
+    private HikariDataSource open(Backend backend) {
+        if (backend == Backend.MARIADB) {
+            return TestDatabases.mariaDb(jdbcUrl());
+        }
+        HikariDataSource h2 = new HikariDataSource();
+        h2.setJdbcUrl("jdbc:h2:file:" + dir.resolve("data").resolve("sipmq").toAbsolutePath() + ";MODE=MySQL");
+        h2.setMaximumPoolSize(1);
+        return h2;
     }
 
     private Path config(String fallback, int drainDelayMillis) throws IOException {

@@ -20,11 +20,31 @@ final class Sipp implements AutoCloseable {
     private final Process process;
     private final Path stats;
     private final Path log;
+    private final Path messages;
 
-    private Sipp(Process process, Path stats, Path log) {
+    private Sipp(Process process, Path stats, Path log, Path messages) {
         this.process = process;
         this.stats = stats;
         this.log = log;
+        this.messages = messages;
+    }
+
+    /**
+     * One SIP message SIPp sent or received, from its short message log ({@code -trace_shortmsg}).
+     *
+     * @param received true for a message SIPp received, false for one it sent
+     * @param callId the Call-ID
+     * @param cseq the CSeq header's value, such as {@code "1 INVITE"}
+     * @param firstLine the request line or status line, such as {@code "SIP/2.0 200 OK"}
+     */
+    record Message(boolean received, String callId, String cseq, String firstLine) {
+        boolean isRequest(String method) {
+            return firstLine.startsWith(method + " ");
+        }
+
+        boolean isResponse(int code, String cseqValue) {
+            return firstLine.startsWith("SIP/2.0 " + code + " ") && cseq.equals(cseqValue);
+        }
     }
 
     /** Fails the test, saying how to install SIPp, when it is not on the PATH. */
@@ -61,14 +81,16 @@ final class Sipp implements AutoCloseable {
         String base = scenario.replace(".xml", "") + "-" + System.nanoTime();
         Path stats = workDir.resolve(base + ".csv");
         Path log = workDir.resolve(base + ".log");
+        Path messages = workDir.resolve(base + "-messages.log");
         List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", SCENARIOS.resolve(scenario).toString(), "-i",
                 "127.0.0.1", "-nostdin", "-timeout", "120s", "-timeout_error", "-trace_stat", "-stf",
                 stats.toString(), "-fd", "1", "-trace_err", "-error_file", workDir.resolve(base + "-errors.log")
-                        .toString()));
+                        .toString(),
+                "-trace_shortmsg", "-shortmessage_file", messages.toString()));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        return new Sipp(p, stats, log);
+        return new Sipp(p, stats, log, messages);
     }
 
     /** Waits for SIPp to finish and returns its exit code (0: every call succeeded). */
@@ -101,6 +123,27 @@ final class Sipp implements AutoCloseable {
 
     long failedCalls() throws IOException {
         return Long.parseLong(finalStats().get("FailedCall(C)"));
+    }
+
+    /**
+     * Every message SIPp logged so far, in order (SIPp writes a line as it sends or receives; read it after
+     * {@link #await} or {@link #stop} for the whole run). Retransmissions appear once each time they went by.
+     */
+    List<Message> messages() throws IOException {
+        if (!Files.exists(messages)) {
+            return List.of();
+        }
+        List<Message> out = new ArrayList<>();
+        for (String line : Files.readAllLines(messages, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            // date, time, epoch, S or R, Call-ID, "CSeq:1 INVITE", first line: tab-separated
+            String[] f = line.split("\t");
+            if (f.length < 7 || !f[5].startsWith("CSeq:")) {
+                throw new AssertionError("unexpected line in SIPp's message log " + messages + ": '" + line
+                        + "' (expected: date, time, epoch, S|R, Call-ID, CSeq:N METHOD, first line; tab-separated)");
+            }
+            out.add(new Message(f[3].equals("R"), f[4], f[5].substring("CSeq:".length()).strip(), f[6].strip()));
+        }
+        return out;
     }
 
     Path log() {
