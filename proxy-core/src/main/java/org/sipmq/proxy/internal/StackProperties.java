@@ -6,6 +6,8 @@ import org.sipmq.proxy.ProxyConfig;
 /** The JAIN-SIP stack properties the proxy runs with; each choice is explained in {@code docs/proxy.md}. */
 final class StackProperties {
     static final int CONGESTION_TIMEOUT_MILLIS = 2_000;
+    /** Processing threads per UDP listening point. */
+    static final int UDP_THREADS = 1;
 
     private StackProperties() {
     }
@@ -19,7 +21,9 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         // One processing thread per UDP listening point keeps the arrival order (a 200 must not overtake its 180);
         // the work runs on the proxy's own worker stripes, chosen by Call-ID.
-        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(UDP_THREADS));
+        // UDP listening points that receive into a reused buffer instead of a new 64 KiB one per datagram.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", UdpProcessorFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(config.maxMessageSize()));
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Integer.toString(config.tcpReadTimeoutMillis()));
         // Safety nets: how long a reading thread waits for a transaction busy on another thread, and how long a

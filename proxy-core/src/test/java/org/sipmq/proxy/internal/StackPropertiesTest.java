@@ -28,5 +28,7 @@ class StackPropertiesTest {
         assertThat(p.getProperty("gov.nist.javax.sip.REENTRANT_LISTENER")).isEqualTo("true");
         assertThat(p.getProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT")).isEqualTo("2000");
         assertThat(p.getProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT")).isEqualTo("off");
+        assertThat(p.getProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY")).isEqualTo(UdpProcessorFactory.class
+                .getName());
     }
 }
