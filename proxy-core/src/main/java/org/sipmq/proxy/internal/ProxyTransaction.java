@@ -240,6 +240,20 @@ final class ProxyTransaction {
         }
     }
 
+    /**
+     * The worker had no room for this new request: answers 503 by its server transaction, before any worker saw it
+     * (called on the stack's thread instead of {@link #onRequest}).
+     */
+    void refuse(int retryAfterSeconds) {
+        try {
+            Response busy = core.sip().response(503, "Server Overloaded", request);
+            busy.setHeader(core.sip().headers.createRetryAfterHeader(retryAfterSeconds));
+            sendUpstream(busy);
+        } catch (java.text.ParseException | javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException("cannot build a 503 response", e);
+        }
+    }
+
     /** The server transaction ended (its timers ran out or the stack gave up on it). */
     void onServerTerminated() {
         finish();
