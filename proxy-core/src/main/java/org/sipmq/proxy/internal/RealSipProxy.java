@@ -102,7 +102,14 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
 
             @Override
             public void rejected(String method) {
+                metrics.request(method);
                 metrics.rejected(method);
+                metrics.reply(503);
+            }
+
+            @Override
+            public void absorbedAck() {
+                metrics.request(Request.ACK);
             }
         });
         SipFactory factory = SipFactory.getInstance();

@@ -327,10 +327,36 @@ class CallFlowIT {
         Response busy = second.awaitFinal();
         assertThat(busy.getStatusCode()).isEqualTo(503);
         assertThat(((RetryAfterHeader) busy.getHeader(RetryAfterHeader.NAME)).getRetryAfter()).isEqualTo(7);
-        assertThat(proxy.app().injector().getInstance(io.micrometer.core.instrument.MeterRegistry.class).counter(
-                "sipmq.sip.overload.rejections", "method", "INVITE").count()).isEqualTo(1.0);
+        io.micrometer.core.instrument.MeterRegistry meters = proxy.app().injector().getInstance(
+                io.micrometer.core.instrument.MeterRegistry.class);
+        assertThat(meters.counter("sipmq.sip.overload.rejections", "method", "INVITE").count()).isEqualTo(1.0);
+        assertThat(meters.counter("sipmq.sip.requests", "method", "INVITE").count()).as("rejected ones included")
+                .isEqualTo(2.0);
+        assertThat(meters.counter("sipmq.sip.replies", "code", "503").count()).isEqualTo(1.0);
         first.cancel();
         assertThat(first.awaitFinal().getStatusCode()).isEqualTo(487);
+        assertNothingInFlight();
+        assertThat(bob.requests()).as("the callee sees nothing of the rejected call, not even the ACK of its 503")
+                .noneMatch(r -> second.callId().equals(SipSupport.callId(r)));
+    }
+
+    @Test
+    void inDialogRequestsPassTheOverloadValve() throws Exception {
+        tearDown();
+        closeables.clear();
+        start("sip.max_in_flight = 1\n");
+        TestUserAgent.Call up = alice.invite(bob.uri("bob"));
+        assertThat(up.awaitFinal().getStatusCode()).isEqualTo(200);
+        up.ack();
+        bob.setBehavior(Behavior.ring());
+        TestUserAgent.Call ringing = alice.invite(bob.uri("bob"));
+        bob.takeRequest(Request.INVITE);
+        bob.takeRequest(Request.INVITE); // the second call holds the only in-flight slot
+        assertThat(alice.invite(bob.uri("bob")).awaitFinal().getStatusCode()).as("a new call").isEqualTo(503);
+        assertThat(up.bye().getStatusCode()).as("the BYE of a call already up").isEqualTo(200);
+        assertThat(bob.takeRequest(Request.BYE)).isNotNull();
+        ringing.cancel();
+        assertThat(ringing.awaitFinal().getStatusCode()).isEqualTo(487);
         assertNothingInFlight();
     }
 
