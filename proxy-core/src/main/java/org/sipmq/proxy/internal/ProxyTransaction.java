@@ -93,7 +93,7 @@ final class ProxyTransaction {
         }
         switch (ctx.action) {
             case REPLY -> reply(ctx.code, ctx.reason);
-            case DROP -> finish();
+            case DROP -> drop();
             case FORWARD -> forward(ctx.targets);
             case NONE -> forward(java.util.Collections.singletonList(null));
         }
@@ -326,6 +326,20 @@ final class ProxyTransaction {
             }
             case REPLY -> reply(ctx.code, ctx.reason);
             default -> sendUpstream(best);
+        }
+    }
+
+    /**
+     * A request hook dropped the request: as Kamailio's {@code drop} of a stateful request, nothing more is sent and the
+     * transaction is released (an INVITE's caller has had its 100 Trying; a later CANCEL gets 481).
+     */
+    private void drop() {
+        finish();
+        try {
+            server.terminate();
+        } catch (javax.sip.ObjectInUseException e) {
+            log.debug("cannot release the dropped {} {}: {}", request.getMethod(), SipSupport.callId(request), e
+                    .toString());
         }
     }
 
