@@ -185,12 +185,10 @@ final class ProxyTransaction {
         }
         b.done = true;
         if (code < 300) {
-            if (!dropped) {
-                if (finalSent) {
-                    core.forwardResponseStatelessly(response);
-                } else {
-                    sendUpstream(SipSupport.stripOwnVia(response));
-                }
+            if (finalSent) {
+                core.forwardResponseStatelessly(response);
+            } else {
+                sendUpstream(SipSupport.stripOwnVia(response));
             }
             cancelLiveBranches();
             return;
