@@ -45,6 +45,8 @@ final class ProxyTransaction {
         boolean done;
         boolean cancelWanted;
         boolean cancelSent;
+        java.util.concurrent.Future<?> timerC;
+        int timerCRuns; // which run of Timer C is current: an expiry queued before a reset is stale
 
         Branch(ProxyTransaction owner, SipProvider out) {
             this.owner = owner;
@@ -145,6 +147,9 @@ final class ProxyTransaction {
             client.setApplicationData(b);
             branches.add(b);
             client.sendRequest();
+            if (Request.INVITE.equals(out.getMethod())) {
+                startTimerC(b);
+            }
         } catch (Exception e) {
             log.warn("cannot forward {} {} to {}: {}", request.getMethod(), SipSupport.callId(request), out
                     .getRequestURI(), e.toString());
@@ -164,8 +169,13 @@ final class ProxyTransaction {
         if (b.done) {
             if (code / 100 == 2) {
                 core.forwardResponseStatelessly(response); // a 2xx retransmission: end-to-end, RFC 3261 16.7
+            } else if (code < 200 && b.cancelWanted && !b.cancelSent) {
+                sendCancel(b); // Timer C ended the branch before its first provisional
             }
             return;
+        }
+        if (code > 100 && code < 200) {
+            startTimerC(b); // RFC 3261 16.7 step 2: reset on every provisional but 100
         }
         if (code < 200) {
             b.provisional = true;
@@ -184,6 +194,7 @@ final class ProxyTransaction {
             return;
         }
         b.done = true;
+        stopTimerC(b);
         if (code < 300) {
             if (finalSent) {
                 core.forwardResponseStatelessly(response);
@@ -207,6 +218,7 @@ final class ProxyTransaction {
             return;
         }
         b.done = true;
+        stopTimerC(b);
         try {
             consider(core.sip().response(408, "Request Timeout", request));
         } catch (java.text.ParseException e) {
@@ -214,6 +226,45 @@ final class ProxyTransaction {
         }
         if (allDone()) {
             onAllDone();
+        }
+    }
+
+    /**
+     * Timer C of an INVITE branch fired (RFC 3261 16.8): the branch is cancelled if it had a provisional response (else
+     * on its first one) and counts as 408 at once, so that the caller gets a final response even if the callee never
+     * answers the CANCEL.
+     */
+    void onTimerC(Branch b, int run) {
+        if (b.done || run != b.timerCRuns) {
+            return;
+        }
+        log.info("{} {}: Timer C fired on the branch to {}; cancelling it", request.getMethod(), SipSupport.callId(
+                request), b.client.getRequest().getRequestURI());
+        b.done = true;
+        b.cancelWanted = true;
+        if (b.provisional && !b.cancelSent) {
+            sendCancel(b);
+        }
+        try {
+            consider(core.sip().response(408, "Request Timeout", request));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        if (allDone()) {
+            onAllDone();
+        }
+    }
+
+    private void startTimerC(Branch b) {
+        stopTimerC(b);
+        int run = ++b.timerCRuns;
+        b.timerC = core.startTimerC(SipSupport.callId(request), () -> onTimerC(b, run));
+    }
+
+    private static void stopTimerC(Branch b) {
+        if (b.timerC != null) {
+            b.timerC.cancel(false);
+            b.timerC = null;
         }
     }
 

@@ -57,6 +57,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     private volatile StackShutdown shutdown;
     private volatile SipSupport sip;
     private volatile StripedExecutor workers;
+    private volatile java.util.concurrent.ScheduledThreadPoolExecutor timerC;
     private volatile boolean stopped;
 
     @Inject
@@ -89,6 +90,12 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
             throw new IllegalStateException("SIP proxy " + stackName + " already started");
         }
         workers = new StripedExecutor(stackName + "-worker", config.workers(), workerQueue);
+        timerC = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, stackName + "-timer-c");
+            t.setDaemon(true);
+            return t;
+        });
+        timerC.setRemoveOnCancelPolicy(true); // a branch answered in time leaves nothing behind
         OverloadValve.register(stackName, new OverloadValve.Guard() {
             @Override
             public boolean admit() {
@@ -142,6 +149,9 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
             } catch (RuntimeException e) {
                 log.warn("SIP proxy {}: the stack did not stop cleanly", stackName, e);
             }
+        }
+        if (timerC != null) {
+            timerC.shutdownNow();
         }
         if (workers != null) {
             workers.shutdown(STOP_TIMEOUT_MILLIS);
@@ -318,6 +328,17 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     @Override
     public void processDialogTerminated(DialogTerminatedEvent event) {
         // no dialogs: AUTOMATIC_DIALOG_SUPPORT is off
+    }
+
+    @Override
+    public java.util.concurrent.Future<?> startTimerC(String callId, Runnable onExpiry) {
+        try {
+            return timerC.schedule(() -> {
+                workers.followUp(callId, onExpiry);
+            }, config.timerCSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null; // stopping
+        }
     }
 
     @Override

@@ -243,6 +243,19 @@ class CallFlowIT {
     }
 
     @Test
+    void timerCCancelsABranchThatRingsForeverAndGives408() throws Exception {
+        tearDown();
+        closeables.clear();
+        start("sip.timer_c = 1\n");
+        bob.setBehavior(Behavior.ring());
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(408);
+        assertThat(call.codes(Request.INVITE)).containsExactly(100, 180, 408);
+        assertThat(bob.takeRequest(Request.CANCEL)).as("the callee's branch is cancelled").isNotNull();
+        assertNothingInFlight();
+    }
+
+    @Test
     void silentTargetGives408() throws Exception {
         try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 0))) {
