@@ -339,7 +339,7 @@ final class ProxyTransaction {
         if (!cancelled && ++failureRounds > MAX_FAILURE_ROUNDS) {
             log.warn("{} {}: failure hooks forwarded {} times, sending {} upstream", request.getMethod(), SipSupport
                     .callId(request), MAX_FAILURE_ROUNDS, best.getStatusCode());
-            sendUpstream(best);
+            sendUpstream(upstream(best));
             return;
         }
         Contexts.Failure ctx = new Contexts.Failure(core.sip(), core.pvs(), request, best, Math.max(failureRounds, 1),
@@ -374,7 +374,22 @@ final class ProxyTransaction {
                 forward(ctx.targets);
             }
             case REPLY -> reply(ctx.code, ctx.reason);
-            default -> sendUpstream(best);
+            default -> sendUpstream(upstream(best));
+        }
+    }
+
+    /**
+     * The response to send upstream for the best one: a 503 becomes 500 (RFC 3261 16.7 step 6), since the 503 of one
+     * downstream element, or our own failure to reach one, does not mean that this proxy is unavailable.
+     */
+    private Response upstream(Response chosen) {
+        if (chosen.getStatusCode() != 503) {
+            return chosen;
+        }
+        try {
+            return core.sip().response(500, "Server Internal Error", request);
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("cannot build a 500 response", e);
         }
     }
 

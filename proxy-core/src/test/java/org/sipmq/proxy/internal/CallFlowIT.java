@@ -210,6 +210,26 @@ class CallFlowIT {
     }
 
     @Test
+    void a503FromDownstreamGoesUpstreamAs500AfterTheFailureHooksSawIt() throws Exception {
+        tearDown();
+        closeables.clear();
+        List<String> seen = new ArrayList<>();
+        start("", new RoutingHook() {
+            @Override
+            public void onFailure(FailureContext failure) {
+                seen.add(failure.format("$rs"));
+            }
+        });
+        bob.setBehavior(Behavior.reject(503));
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(500);
+        assertThat(seen).containsExactly("503");
+        assertThat(alice.invite("sip:nobody@127.0.0.1:" + bob.port() + ";transport=sctp").awaitFinal()
+                .getStatusCode()).as("the proxy's own 'No Route To Destination'").isEqualTo(500);
+        assertNothingInFlight();
+    }
+
+    @Test
     void parallelForkTakesTheFirst2xxAndCancelsTheOtherBranch() throws Exception {
         tearDown();
         closeables.clear();
