@@ -128,6 +128,29 @@ class CallFlowIT {
     }
 
     @Test
+    void messageOptionsAndReInviteAreProxiedStatefully() throws Exception {
+        assertThat(alice.request(Request.MESSAGE, bob.uri("bob")).await(Request.MESSAGE, true).getStatusCode())
+                .isEqualTo(200);
+        Request message = bob.takeRequest(Request.MESSAGE);
+        assertThat(((ViaHeader) message.getHeader(ViaHeader.NAME)).getPort()).isEqualTo(proxy.port());
+        assertThat(alice.request(Request.OPTIONS, bob.uri("bob")).await(Request.OPTIONS, true).getStatusCode())
+                .isEqualTo(200);
+        assertThat(bob.takeRequest(Request.OPTIONS)).isNotNull();
+
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
+        call.ack();
+        bob.takeRequest(Request.INVITE);
+        assertThat(call.inDialogRequest(Request.INVITE).getStatusCode()).as("re-INVITE").isEqualTo(200);
+        Request reInvite = bob.takeRequest(Request.INVITE);
+        assertThat(((javax.sip.header.ToHeader) reInvite.getHeader("To")).getTag()).isNotNull();
+        assertThat(reInvite.getHeader(RecordRouteHeader.NAME)).as("no Record-Route inside a dialog").isNull();
+        assertThat(((ViaHeader) reInvite.getHeader(ViaHeader.NAME)).getPort()).isEqualTo(proxy.port());
+        assertThat(call.bye().getStatusCode()).isEqualTo(200);
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    @Test
     void requestForTheProxyItselfIsNotLoopedBack() throws Exception {
         TestUserAgent.Call call = alice.request(Request.OPTIONS, "sip:127.0.0.1:" + proxy.port());
         assertThat(call.await(Request.OPTIONS, true).getStatusCode()).isEqualTo(482);
@@ -184,6 +207,17 @@ class CallFlowIT {
 
     @Test
     void busyTargetIsReplacedByTheFailureHooksNewTarget() throws Exception {
+        busyFailover("udp");
+        assertNothingInFlight(); // Timer D keeps the 486 branch 32 s over UDP
+    }
+
+    @Test
+    void busyTargetIsReplacedByTheFailureHooksNewTargetOverTcpLeavingNoTransaction() throws Exception {
+        busyFailover("tcp");
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    private void busyFailover(String transport) throws Exception {
         tearDown();
         closeables.clear();
         TestUserAgent carol = TestUserAgent.start("carol");
@@ -194,19 +228,20 @@ class CallFlowIT {
             public void onFailure(FailureContext failure) {
                 seen.add(failure.format("$rs $rr $rm $rU"));
                 if (failure.response().getStatusCode() == 486) {
-                    failure.forward(carol.uri("carol"));
+                    failure.forward(carol.uri("carol", transport));
                 }
             }
         });
+        alice.useProxy(proxy.port(), transport);
         bob.setBehavior(Behavior.reject(486));
-        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        TestUserAgent.Call call = alice.invite(bob.uri("bob", transport));
         assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
-        assertThat(carol.takeRequest(Request.INVITE).getRequestURI().toString()).isEqualTo(carol.uri("carol"));
+        assertThat(carol.takeRequest(Request.INVITE).getRequestURI().toString()).isEqualTo(carol.uri("carol",
+                transport));
         assertThat(seen).containsExactly("486 Busy here INVITE bob");
         call.ack();
         carol.takeRequest(Request.ACK);
         assertThat(call.bye().getStatusCode()).isEqualTo(200);
-        assertNothingInFlight();
     }
 
     @Test
@@ -328,6 +363,21 @@ class CallFlowIT {
         call.ack();
         bob.takeRequest(Request.ACK);
         assertThat(call.bye().getStatusCode()).isEqualTo(200);
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    @Test
+    void cancelOverTcpLeavesNoTransactionBehind() throws Exception {
+        alice.useProxy(proxy.port(), "tcp");
+        bob.setBehavior(Behavior.ring());
+        TestUserAgent.Call call = alice.invite(bob.uri("bob", "tcp"));
+        while (call.await(Request.INVITE, false).getStatusCode() != 180) {
+            // wait for the ringing
+        }
+        assertThat(call.cancel().getStatusCode()).isEqualTo(200);
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(487);
+        assertThat(bob.takeRequest(Request.CANCEL)).isNotNull();
+        assertNoTransactionLeftAfterTimers(); // over TCP, Timers D, I, J and K are zero
     }
 
     @Test
