@@ -50,7 +50,7 @@ final class StripedExecutor {
         AtomicInteger queued = queuedNew.get(i);
         if (queued.incrementAndGet() > queueCapacity) {
             queued.decrementAndGet();
-            log.warn("SIP worker {} is full: new message refused", i);
+            log.warn("SIP worker {} is full: new message of {} refused", i, key);
             return false;
         }
         if (!submit(i, () -> {
