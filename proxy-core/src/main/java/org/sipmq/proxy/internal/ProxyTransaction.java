@@ -34,7 +34,7 @@ final class ProxyTransaction {
     private boolean cancelled;
     private int failureRounds;
     private boolean finalSent;
-    private boolean finished;
+    private volatile boolean finished; // volatile: refuse() sets it on a stack thread, before any worker runs
 
     /** A client transaction of this request towards one target. */
     static final class Branch {
