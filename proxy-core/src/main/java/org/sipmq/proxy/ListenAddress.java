@@ -7,7 +7,8 @@ import java.util.Locale;
  * configuration file. The port is required: a listening point on port 0 would advertise port 0 in its Via.
  *
  * @param transport {@code udp} or {@code tcp}, lower case
- * @param host an IPv4 or IPv6 literal (no names: the stack binds to it and writes it in Via and Record-Route)
+ * @param host an IPv4 or IPv6 literal, not a wildcard such as {@code 0.0.0.0} (no names: the stack binds to it and
+ *        writes it in Via and Record-Route)
  * @param port 1 to 65535
  */
 public record ListenAddress(String transport, String host, int port) {
@@ -21,6 +22,18 @@ public record ListenAddress(String transport, String host, int port) {
         }
         if (!isIpLiteral(host)) {
             throw new IllegalArgumentException("host: " + host + " (expected: an IP address such as 127.0.0.1)");
+        }
+        if (isWildcard(host)) {
+            throw new IllegalArgumentException("host: " + host + " (expected: the address peers reach, not a wildcard:"
+                    + " it is written in Via and Record-Route)");
+        }
+    }
+
+    private static boolean isWildcard(String ipLiteral) {
+        try {
+            return java.net.InetAddress.getByName(ipLiteral).isAnyLocalAddress(); // a literal: no name lookup
+        } catch (java.net.UnknownHostException e) {
+            return false; // not an address at all: the stack refuses it when binding
         }
     }
 

@@ -15,7 +15,8 @@ public final class ProxyConfig {
             RETRY_AFTER = "sip.retry_after", T1 = "sip.t1", T4 = "sip.t4",
             MAX_LISTENER_RESPONSE_TIME = "sip.max_listener_response_time",
             MAX_TX_LIFETIME_INVITE = "sip.max_tx_lifetime_invite",
-            MAX_TX_LIFETIME_NON_INVITE = "sip.max_tx_lifetime_non_invite", RECORD_ROUTE = "sip.record_route";
+            MAX_TX_LIFETIME_NON_INVITE = "sip.max_tx_lifetime_non_invite", RECORD_ROUTE = "sip.record_route",
+            TIMER_C = "sip.timer_c";
 
     private final List<ListenAddress> listen;
     private final int workers;
@@ -29,6 +30,7 @@ public final class ProxyConfig {
     private final int maxTxLifetimeInviteSeconds;
     private final int maxTxLifetimeNonInviteSeconds;
     private final boolean recordRoute;
+    private final int timerCSeconds;
 
     private ProxyConfig(Builder b) {
         this.listen = List.copyOf(b.listen);
@@ -43,6 +45,7 @@ public final class ProxyConfig {
         this.maxTxLifetimeInviteSeconds = b.maxTxLifetimeInviteSeconds;
         this.maxTxLifetimeNonInviteSeconds = b.maxTxLifetimeNonInviteSeconds;
         this.recordRoute = b.recordRoute;
+        this.timerCSeconds = b.timerCSeconds;
     }
 
     public static Builder builder() {
@@ -81,6 +84,19 @@ public final class ProxyConfig {
                 86_400, " seconds");
         b.maxTxLifetimeNonInviteSeconds = intValue(file, errors, MAX_TX_LIFETIME_NON_INVITE,
                 b.maxTxLifetimeNonInviteSeconds, 1, 86_400, " seconds");
+        b.timerCSeconds = intValue(file, errors, TIMER_C, b.timerCSeconds, 1, 86_400, " seconds");
+        if (b.timerCSeconds >= b.maxTxLifetimeInviteSeconds) {
+            List<Setting> timerC = file.core(TIMER_C);
+            if (!timerC.isEmpty()) {
+                errors.add(timerC.get(0), "'" + timerC.get(0).value() + "' " + timerCExpectation(
+                        b.maxTxLifetimeInviteSeconds));
+            } else {
+                errors.add(file.core(MAX_TX_LIFETIME_INVITE).get(0), "'" + b.maxTxLifetimeInviteSeconds
+                        + "' (expected: more than " + TIMER_C + " = " + b.timerCSeconds
+                        + " seconds, or the INVITE server transaction ends before Timer C)");
+            }
+            b.timerCSeconds = Math.max(1, b.maxTxLifetimeInviteSeconds - 1);
+        }
         Setting rr = last(file, errors, RECORD_ROUTE);
         if (rr != null) {
             switch (rr.value().toLowerCase(java.util.Locale.ROOT)) {
@@ -108,6 +124,11 @@ public final class ProxyConfig {
         }
         errors.add(s, "'" + s.value() + "' (expected: an integer " + min + ".." + max + unit + ")");
         return dflt;
+    }
+
+    private static String timerCExpectation(int lifetime) {
+        return "(expected: less than " + MAX_TX_LIFETIME_INVITE + " = " + lifetime
+                + " seconds, or the INVITE server transaction ends before Timer C)";
     }
 
     /** The one setting named {@code name}, or null; a parameter given twice is an error (which one wins is unclear). */
@@ -172,6 +193,14 @@ public final class ProxyConfig {
         return recordRoute;
     }
 
+    /**
+     * RFC 3261 Timer C (16.6 step 11): seconds an INVITE branch may go without a provisional response before the proxy
+     * cancels it and counts it as 408.
+     */
+    public int timerCSeconds() {
+        return timerCSeconds;
+    }
+
     /** The configuration as core lines of a configuration file, one per line. */
     @Override
     public String toString() {
@@ -190,6 +219,7 @@ public final class ProxyConfig {
         out.append(MAX_TX_LIFETIME_INVITE).append(" = ").append(maxTxLifetimeInviteSeconds).append('\n');
         out.append(MAX_TX_LIFETIME_NON_INVITE).append(" = ").append(maxTxLifetimeNonInviteSeconds).append('\n');
         out.append(RECORD_ROUTE).append(" = ").append(recordRoute ? "on" : "off").append('\n');
+        out.append(TIMER_C).append(" = ").append(timerCSeconds).append('\n');
         return out.toString();
     }
 
@@ -207,6 +237,7 @@ public final class ProxyConfig {
         private int maxTxLifetimeInviteSeconds = 300;
         private int maxTxLifetimeNonInviteSeconds = 120;
         private boolean recordRoute = true;
+        private int timerCSeconds = 185;
 
         private Builder() {
         }
@@ -260,6 +291,12 @@ public final class ProxyConfig {
             return this;
         }
 
+        /** RFC 3261 Timer C, in seconds; RFC 3261 asks for more than 180, tests use less. */
+        public Builder timerCSeconds(int seconds) {
+            timerCSeconds = check(TIMER_C, seconds, 1, 86_400);
+            return this;
+        }
+
         private static int check(String name, int v, int min, int max) {
             if (v < min || v > max) {
                 throw new IllegalArgumentException(name + ": " + v + " (expected: " + min + ".." + max + ")");
@@ -270,6 +307,10 @@ public final class ProxyConfig {
         public ProxyConfig build() {
             if (listen.isEmpty()) {
                 throw new IllegalStateException("listen: none (expected: at least one listen address)");
+            }
+            if (timerCSeconds >= maxTxLifetimeInviteSeconds) {
+                throw new IllegalStateException(TIMER_C + ": " + timerCSeconds + " " + timerCExpectation(
+                        maxTxLifetimeInviteSeconds));
             }
             return new ProxyConfig(this);
         }

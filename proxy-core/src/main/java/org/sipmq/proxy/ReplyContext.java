@@ -10,6 +10,11 @@ public interface ReplyContext extends MessageContext {
     /** The request of the branch the response answers. */
     Request request();
 
-    /** Does not forward this response upstream (a provisional one, say); a final response still ends its branch. */
+    /**
+     * Does not forward this provisional response (101..199) upstream.
+     *
+     * @throws IllegalStateException on a final response: a 2xx must go upstream (RFC 3261 16.7), and what goes
+     *         upstream after a failure is decided by the failure hooks
+     */
     void drop();
 }

@@ -25,7 +25,12 @@ public interface RequestContext extends MessageContext {
     /** Answers the request with this status code and reason phrase instead of forwarding it. Ends the hook chain. */
     void reply(int code, String reason);
 
-    /** Drops the request silently (the upstream transaction times out). Ends the hook chain. */
+    /**
+     * Drops the request: no answer is sent and its transaction is released, as Kamailio's {@code drop}. The caller of
+     * an INVITE has had its 100 Trying and waits until it gives up (its CANCEL gets 481); the caller of another request
+     * retransmits (over UDP; each retransmission runs the hooks again) until its own transaction times out. To refuse
+     * a call, {@link #reply} instead. Ends the hook chain.
+     */
     void drop();
 
     /** True once a hook forwarded, replied or dropped. */

@@ -36,4 +36,14 @@ class ListenAddressTest {
                 "expected: an IP address");
         assertThatThrownBy(() -> ListenAddress.parse("127.0.0.1")).hasMessageContaining("expected: udp:IP:PORT");
     }
+
+    @Test
+    void rejectsWildcardAddressesWrittenInViaAndRecordRoute() {
+        assertThatThrownBy(() -> ListenAddress.parse("udp:0.0.0.0:5060")).hasMessage(
+                "host: 0.0.0.0 (expected: the address peers reach, not a wildcard: it is written in Via and"
+                        + " Record-Route)");
+        assertThatThrownBy(() -> ListenAddress.parse("tcp:[::]:5060")).hasMessageStartingWith(
+                "host: :: (expected: the address peers reach, not a wildcard");
+        assertThat(ListenAddress.parse("udp:10.0.0.1:5060").host()).isEqualTo("10.0.0.1");
+    }
 }

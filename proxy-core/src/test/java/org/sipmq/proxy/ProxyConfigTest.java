@@ -27,6 +27,7 @@ class ProxyConfigTest {
                 sip.max_tx_lifetime_invite = 200
                 sip.max_tx_lifetime_non_invite = 40
                 sip.record_route = off
+                sip.timer_c = 150
                 """, errors);
         assertThat(errors.messages()).isEmpty();
         assertThat(c.listen()).containsExactly(ListenAddress.parse("udp:127.0.0.1:5060"), ListenAddress.parse(
@@ -42,6 +43,22 @@ class ProxyConfigTest {
         assertThat(c.maxTxLifetimeInviteSeconds()).isEqualTo(200);
         assertThat(c.maxTxLifetimeNonInviteSeconds()).isEqualTo(40);
         assertThat(c.recordRoute()).isFalse();
+        assertThat(c.timerCSeconds()).isEqualTo(150);
+    }
+
+    @Test
+    void timerCDefaultsAboveThreeMinutesAndMustEndBeforeTheInviteTransactionLifetime() {
+        ConfigErrors errors = new ConfigErrors();
+        assertThat(read("listen = udp:127.0.0.1:5060\n", errors).timerCSeconds()).isEqualTo(185);
+        read("listen = udp:127.0.0.1:5060\nsip.timer_c = 300\n", errors);
+        read("listen = udp:127.0.0.1:5060\nsip.max_tx_lifetime_invite = 100\n", errors);
+        assertThat(errors.messages()).containsExactly(
+                "sipmq.cfg:2: sip.timer_c: '300' (expected: less than sip.max_tx_lifetime_invite = 300 seconds,"
+                        + " or the INVITE server transaction ends before Timer C)",
+                "sipmq.cfg:2: sip.max_tx_lifetime_invite: '100' (expected: more than sip.timer_c = 185 seconds,"
+                        + " or the INVITE server transaction ends before Timer C)");
+        assertThatThrownBy(() -> ProxyConfig.builder().listen("udp:127.0.0.1:5060").timerCSeconds(300).build())
+                .hasMessageStartingWith("sip.timer_c: 300 (expected: less than sip.max_tx_lifetime_invite = 300");
     }
 
     @Test

@@ -166,6 +166,11 @@ final class Contexts {
 
         @Override
         public void drop() {
+            if (response.getStatusCode() >= 200) {
+                throw new IllegalStateException("drop() of a " + response.getStatusCode()
+                        + " response (expected: a provisional one; a 2xx must go upstream, RFC 3261 16.7, and a"
+                        + " failure goes to the failure hooks)");
+            }
             if (action != Action.DROP) {
                 decide(Action.DROP);
             }

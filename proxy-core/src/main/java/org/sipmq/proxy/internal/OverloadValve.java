@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The stack's message valve (property {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}): runs on the stack's reading
  * thread before any transaction exists, and answers a new request with 503 and Retry-After when the proxy has
- * {@code sip.max_in_flight} requests in flight, so that overload never queues without bound.
+ * {@code sip.max_in_flight} requests in flight, so that overload never queues without bound. Requests inside a dialog
+ * (with a To tag) always pass, so that calls already up can end (BYE); the ACK for the valve's own 503 ends here, as
+ * no one downstream saw its INVITE.
  *
  * <p>
  * The stack creates the valve by class name, so it finds its proxy through {@link #register} by stack name.
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class OverloadValve implements SIPMessageValve {
     private static final Logger log = LoggerFactory.getLogger(OverloadValve.class);
     private static final ConcurrentHashMap<String, Guard> GUARDS = new ConcurrentHashMap<>();
+    /** The To tag of the valve's 503, by which its ACK is recognised. */
+    static final String TO_TAG = "sq503";
 
     /** What the valve asks its proxy. */
     public interface Guard {
@@ -33,10 +37,14 @@ public final class OverloadValve implements SIPMessageValve {
 
         int retryAfterSeconds();
 
+        /** A request was answered 503 by the valve. */
         void rejected(String method);
 
         /** A response that matches no client transaction: a 2xx retransmission to forward statelessly. */
         void strayResponse(Response response);
+
+        /** The ACK of one of the valve's 503 responses ended at the valve. */
+        void absorbedAck();
     }
 
     private SIPTransactionStack stack;
@@ -62,7 +70,14 @@ public final class OverloadValve implements SIPMessageValve {
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
         String method = request.getMethod();
-        if (Request.ACK.equals(method) || Request.CANCEL.equals(method) || guard.admit()) {
+        if (Request.ACK.equals(method)) {
+            if (TO_TAG.equals(request.getToTag())) {
+                guard.absorbedAck();
+                return false;
+            }
+            return true;
+        }
+        if (Request.CANCEL.equals(method) || request.getToTag() != null || guard.admit()) {
             return true;
         }
         if (stack.findTransaction(request, true) != null) {
@@ -74,9 +89,7 @@ public final class OverloadValve implements SIPMessageValve {
             RetryAfterHeader retryAfter = new gov.nist.javax.sip.header.RetryAfter();
             retryAfter.setRetryAfter(guard.retryAfterSeconds());
             busy.setHeader(retryAfter);
-            if (busy.getToTag() == null) {
-                busy.getTo().setTag("sq503"); // RFC 3261 8.2.6.2: a final response carries a To tag
-            }
+            busy.getTo().setTag(TO_TAG); // RFC 3261 8.2.6.2: a final response carries a To tag (none: not in dialog)
             channel.sendMessage(busy);
         } catch (IOException | javax.sip.InvalidArgumentException | java.text.ParseException e) {
             log.warn("could not send 503 for {} to {}:{}: {}", method, channel.getPeerAddress(), channel.getPeerPort(),

@@ -26,6 +26,12 @@ interface ProxyCore {
     /** Sends a response upstream without a transaction (a 2xx retransmission or another branch's 2xx). */
     void forwardResponseStatelessly(Response response);
 
+    /**
+     * Starts an INVITE branch's Timer C ({@code sip.timer_c}): on expiry, {@code onExpiry} runs on the call's worker.
+     * Returns the timer to cancel, or null when the proxy is stopping.
+     */
+    java.util.concurrent.Future<?> startTimerC(String callId, Runnable onExpiry);
+
     /** The request got its final response upstream, was dropped, or its server transaction ended. */
     void finished(ProxyTransaction transaction);
 }

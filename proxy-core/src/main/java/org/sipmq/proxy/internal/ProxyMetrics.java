@@ -3,16 +3,23 @@ package org.sipmq.proxy.internal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * The proxy's meters: {@code sipmq.sip.requests{method}} received, {@code sipmq.sip.replies{code}} sent upstream,
  * {@code sipmq.sip.in_flight} (gauge), {@code sipmq.sip.stack_transactions} (gauge),
- * {@code sipmq.sip.overload.rejections{method}}. Counters are cached per tag value, the set of methods and codes being
- * small.
+ * {@code sipmq.sip.overload.rejections{method}}. Counters are cached per tag value. Methods outside the registered set
+ * are counted as {@code OTHER}, so that a peer sending made-up methods cannot grow the registry; codes are 100..699.
  */
 final class ProxyMetrics {
+    /** The tag of every method not in {@link #METHODS}. */
+    static final String OTHER = "OTHER";
+    /** RFC 3261 and its extensions' methods (IANA SIP methods registry), tagged by name. */
+    static final Set<String> METHODS = Set.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK",
+            "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE");
+
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Counter> replies = new ConcurrentHashMap<>();
@@ -27,8 +34,12 @@ final class ProxyMetrics {
                 .register(registry);
     }
 
+    static String methodTag(String method) {
+        return METHODS.contains(method) ? method : OTHER;
+    }
+
     void request(String method) {
-        requests.computeIfAbsent(method, m -> Counter.builder("sipmq.sip.requests").tag("method", m)
+        requests.computeIfAbsent(methodTag(method), m -> Counter.builder("sipmq.sip.requests").tag("method", m)
                 .description("SIP requests received").register(registry)).increment();
     }
 
@@ -38,7 +49,10 @@ final class ProxyMetrics {
     }
 
     void rejected(String method) {
-        rejections.computeIfAbsent(method, m -> Counter.builder("sipmq.sip.overload.rejections").tag("method", m)
-                .description("requests answered 503 by the overload valve").register(registry)).increment();
+        rejections
+                .computeIfAbsent(methodTag(method),
+                        m -> Counter.builder("sipmq.sip.overload.rejections").tag("method", m)
+                                .description("requests answered 503 by the overload valve").register(registry))
+                .increment();
     }
 }

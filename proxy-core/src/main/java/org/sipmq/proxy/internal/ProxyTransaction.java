@@ -34,7 +34,7 @@ final class ProxyTransaction {
     private boolean cancelled;
     private int failureRounds;
     private boolean finalSent;
-    private boolean finished;
+    private volatile boolean finished; // volatile: refuse() sets it on a stack thread, before any worker runs
 
     /** A client transaction of this request towards one target. */
     static final class Branch {
@@ -47,6 +47,8 @@ final class ProxyTransaction {
         boolean done;
         boolean cancelWanted;
         boolean cancelSent;
+        java.util.concurrent.Future<?> timerC;
+        int timerCRuns; // which run of Timer C is current: an expiry queued before a reset is stale
 
         Branch(ProxyTransaction owner, SipProvider out, Request request) {
             this.owner = owner;
@@ -96,7 +98,7 @@ final class ProxyTransaction {
         }
         switch (ctx.action) {
             case REPLY -> reply(ctx.code, ctx.reason);
-            case DROP -> finish();
+            case DROP -> drop();
             case FORWARD -> forward(ctx.targets);
             case NONE -> forward(java.util.Collections.singletonList(null));
         }
@@ -148,6 +150,9 @@ final class ProxyTransaction {
             client.setApplicationData(b);
             branches.add(b);
             client.sendRequest();
+            if (Request.INVITE.equals(out.getMethod())) {
+                startTimerC(b);
+            }
         } catch (Exception e) {
             log.warn("cannot forward {} {} to {}: {}", request.getMethod(), SipSupport.callId(request), out
                     .getRequestURI(), e.toString());
@@ -167,8 +172,13 @@ final class ProxyTransaction {
         if (b.done) {
             if (code / 100 == 2) {
                 core.forwardResponseStatelessly(response); // a 2xx retransmission: end-to-end, RFC 3261 16.7
+            } else if (code < 200 && b.cancelWanted && !b.cancelSent) {
+                sendCancel(b); // Timer C ended the branch before its first provisional
             }
             return;
+        }
+        if (code > 100 && code < 200) {
+            startTimerC(b); // RFC 3261 16.7 step 2: reset on every provisional but 100
         }
         if (code < 200) {
             b.provisional = true;
@@ -187,13 +197,12 @@ final class ProxyTransaction {
             return;
         }
         b.done = true;
+        stopTimerC(b);
         if (code < 300) {
-            if (!dropped) {
-                if (finalSent) {
-                    core.forwardResponseStatelessly(response);
-                } else {
-                    sendUpstream(SipSupport.stripOwnVia(response));
-                }
+            if (finalSent) {
+                core.forwardResponseStatelessly(response);
+            } else {
+                sendUpstream(SipSupport.stripOwnVia(response));
             }
             cancelLiveBranches();
             return;
@@ -212,6 +221,7 @@ final class ProxyTransaction {
             return;
         }
         b.done = true;
+        stopTimerC(b);
         try {
             consider(core.sip().response(408, "Request Timeout", request));
         } catch (java.text.ParseException e) {
@@ -219,6 +229,45 @@ final class ProxyTransaction {
         }
         if (allDone()) {
             onAllDone();
+        }
+    }
+
+    /**
+     * Timer C of an INVITE branch fired (RFC 3261 16.8): the branch is cancelled if it had a provisional response (else
+     * on its first one) and counts as 408 at once, so that the caller gets a final response even if the callee never
+     * answers the CANCEL.
+     */
+    void onTimerC(Branch b, int run) {
+        if (b.done || run != b.timerCRuns) {
+            return;
+        }
+        log.info("{} {}: Timer C fired on the branch to {}; cancelling it", request.getMethod(), SipSupport.callId(
+                request), b.client.getRequest().getRequestURI());
+        b.done = true;
+        b.cancelWanted = true;
+        if (b.provisional && !b.cancelSent) {
+            sendCancel(b);
+        }
+        try {
+            consider(core.sip().response(408, "Request Timeout", request));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        if (allDone()) {
+            onAllDone();
+        }
+    }
+
+    private void startTimerC(Branch b) {
+        stopTimerC(b);
+        int run = ++b.timerCRuns;
+        b.timerC = core.startTimerC(SipSupport.callId(request), () -> onTimerC(b, run));
+    }
+
+    private static void stopTimerC(Branch b) {
+        if (b.timerC != null) {
+            b.timerC.cancel(false);
+            b.timerC = null;
         }
     }
 
@@ -240,6 +289,20 @@ final class ProxyTransaction {
         }
         if (!alive) {
             reply(487, "Request Terminated");
+        }
+    }
+
+    /**
+     * The worker had no room for this new request: answers 503 by its server transaction, before any worker saw it
+     * (called on the stack's thread instead of {@link #onRequest}).
+     */
+    void refuse(int retryAfterSeconds) {
+        try {
+            Response busy = core.sip().response(503, "Server Overloaded", request);
+            busy.setHeader(core.sip().headers.createRetryAfterHeader(retryAfterSeconds));
+            sendUpstream(busy);
+        } catch (java.text.ParseException | javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException("cannot build a 503 response", e);
         }
     }
 
@@ -279,7 +342,7 @@ final class ProxyTransaction {
         if (!cancelled && ++failureRounds > MAX_FAILURE_ROUNDS) {
             log.warn("{} {}: failure hooks forwarded {} times, sending {} upstream", request.getMethod(), SipSupport
                     .callId(request), MAX_FAILURE_ROUNDS, best.getStatusCode());
-            sendUpstream(best);
+            sendUpstream(upstream(best));
             return;
         }
         Contexts.Failure ctx = new Contexts.Failure(core.sip(), core.pvs(), request, best, Math.max(failureRounds, 1),
@@ -314,7 +377,36 @@ final class ProxyTransaction {
                 forward(ctx.targets);
             }
             case REPLY -> reply(ctx.code, ctx.reason);
-            default -> sendUpstream(best);
+            default -> sendUpstream(upstream(best));
+        }
+    }
+
+    /**
+     * The response to send upstream for the best one: a 503 becomes 500 (RFC 3261 16.7 step 6), since the 503 of one
+     * downstream element, or our own failure to reach one, does not mean that this proxy is unavailable.
+     */
+    private Response upstream(Response chosen) {
+        if (chosen.getStatusCode() != 503) {
+            return chosen;
+        }
+        try {
+            return core.sip().response(500, "Server Internal Error", request);
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("cannot build a 500 response", e);
+        }
+    }
+
+    /**
+     * A request hook dropped the request: as Kamailio's {@code drop} of a stateful request, nothing more is sent and the
+     * transaction is released (an INVITE's caller has had its 100 Trying; a later CANCEL gets 481).
+     */
+    private void drop() {
+        finish();
+        try {
+            server.terminate();
+        } catch (javax.sip.ObjectInUseException e) {
+            log.debug("cannot release the dropped {} {}: {}", request.getMethod(), SipSupport.callId(request), e
+                    .toString());
         }
     }
 

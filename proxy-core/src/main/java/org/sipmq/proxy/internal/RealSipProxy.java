@@ -48,6 +48,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     private final List<RoutingHook> hooks;
     private final PvEngine pvs;
     private final ProxyMetrics metrics;
+    private final int workerQueue;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentHashMap<String, ProxyTransaction> invites = new ConcurrentHashMap<>();
     private final String stackName = "sipmq-proxy-" + STACKS.incrementAndGet();
@@ -56,10 +57,17 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     private volatile StackShutdown shutdown;
     private volatile SipSupport sip;
     private volatile StripedExecutor workers;
+    private volatile java.util.concurrent.ScheduledThreadPoolExecutor timerC;
     private volatile boolean stopped;
 
     @Inject
     public RealSipProxy(ProxyConfig config, RoutingChain chain, PvEngine pvs, MeterRegistry registry) {
+        this(config, chain, pvs, registry, Math.max(1_000, config.maxInFlight()));
+    }
+
+    /** With {@code workerQueue} new messages at most waiting per worker (tests use a tiny one). */
+    RealSipProxy(ProxyConfig config, RoutingChain chain, PvEngine pvs, MeterRegistry registry, int workerQueue) {
+        this.workerQueue = workerQueue;
         this.config = config;
         this.hooks = chain.hooks();
         this.pvs = pvs;
@@ -81,8 +89,13 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
         if (stack != null || stopped) {
             throw new IllegalStateException("SIP proxy " + stackName + " already started");
         }
-        workers = new StripedExecutor(stackName + "-worker", config.workers(), Math.max(1_000, config
-                .maxInFlight()));
+        workers = new StripedExecutor(stackName + "-worker", config.workers(), workerQueue);
+        timerC = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, stackName + "-timer-c");
+            t.setDaemon(true);
+            return t;
+        });
+        timerC.setRemoveOnCancelPolicy(true); // a branch answered in time leaves nothing behind
         OverloadValve.register(stackName, new OverloadValve.Guard() {
             @Override
             public boolean admit() {
@@ -96,7 +109,14 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
 
             @Override
             public void rejected(String method) {
+                metrics.request(method);
                 metrics.rejected(method);
+                metrics.reply(503);
+            }
+
+            @Override
+            public void absorbedAck() {
+                metrics.request(Request.ACK);
             }
 
             @Override
@@ -135,6 +155,9 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
                 log.warn("SIP proxy {}: the stack did not stop cleanly", stackName, e);
             }
         }
+        if (timerC != null) {
+            timerC.shutdownNow();
+        }
         if (workers != null) {
             workers.shutdown(STOP_TIMEOUT_MILLIS);
         }
@@ -169,7 +192,13 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
         }
         if (Request.CANCEL.equals(method)) {
             ServerTransaction cancel = server;
-            workers.execute(callId, () -> handleCancel(cancel));
+            // the CANCEL of an INVITE in progress is a follow-up of accepted work, never refused
+            boolean queued = invites.containsKey(inviteKey(request))
+                    ? workers.followUp(callId, () -> handleCancel(cancel))
+                    : workers.execute(callId, () -> handleCancel(cancel));
+            if (!queued) {
+                answerCancel(cancel, false); // at once: its transaction would absorb every retransmission
+            }
             return;
         }
         ProxyTransaction pt = new ProxyTransaction(this, server, request, provider);
@@ -184,7 +213,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
             }
         }
         if (!workers.execute(callId, pt::onRequest)) {
-            finished(pt);
+            pt.refuse(config.retryAfterSeconds()); // 503 by the transaction, finished once
         }
     }
 
@@ -196,16 +225,21 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     private void handleCancel(ServerTransaction cancel) {
         Request request = cancel.getRequest();
         ProxyTransaction pt = invites.get(inviteKey(request));
-        try {
-            cancel.sendResponse(pt == null
-                    ? sip.response(481, "Call/Transaction Does Not Exist", request)
-                    : sip.response(200, "OK", request));
-            metrics.reply(pt == null ? 481 : 200);
-        } catch (Exception e) {
-            log.warn("cannot answer CANCEL {}: {}", SipSupport.callId(request), e.toString());
-        }
+        answerCancel(cancel, pt != null);
         if (pt != null) {
             pt.onCancel();
+        }
+    }
+
+    private void answerCancel(ServerTransaction cancel, boolean matched) {
+        Request request = cancel.getRequest();
+        try {
+            cancel.sendResponse(matched
+                    ? sip.response(200, "OK", request)
+                    : sip.response(481, "Call/Transaction Does Not Exist", request));
+            metrics.reply(matched ? 200 : 481);
+        } catch (Exception e) {
+            log.warn("cannot answer CANCEL {}: {}", SipSupport.callId(request), e.toString());
         }
     }
 
@@ -265,7 +299,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
             return;
         }
         if (client.getApplicationData() instanceof ProxyTransaction.Branch b) {
-            workers.execute(callId, () -> b.owner.onResponse(b, response));
+            workers.followUp(callId, () -> b.owner.onResponse(b, response));
         }
         // else: the answer to a CANCEL we sent, nothing to do
     }
@@ -283,7 +317,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     public void processTimeout(TimeoutEvent event) {
         if (!event.isServerTransaction() && event.getClientTransaction()
                 .getApplicationData() instanceof ProxyTransaction.Branch b) {
-            workers.execute(SipSupport.callId(b.owner.request()), () -> b.owner.onTimeout(b));
+            workers.followUp(SipSupport.callId(b.owner.request()), () -> b.owner.onTimeout(b));
         }
     }
 
@@ -291,7 +325,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     public void processTransactionTerminated(TransactionTerminatedEvent event) {
         if (event.isServerTransaction() && event.getServerTransaction()
                 .getApplicationData() instanceof ProxyTransaction pt) {
-            workers.execute(SipSupport.callId(pt.request()), pt::onServerTerminated);
+            workers.followUp(SipSupport.callId(pt.request()), pt::onServerTerminated);
         }
     }
 
@@ -303,6 +337,17 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     @Override
     public void processDialogTerminated(DialogTerminatedEvent event) {
         // no dialogs: AUTOMATIC_DIALOG_SUPPORT is off
+    }
+
+    @Override
+    public java.util.concurrent.Future<?> startTimerC(String callId, Runnable onExpiry) {
+        try {
+            return timerC.schedule(() -> {
+                workers.followUp(callId, onExpiry);
+            }, config.timerCSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null; // stopping
+        }
     }
 
     @Override

@@ -128,6 +128,29 @@ class CallFlowIT {
     }
 
     @Test
+    void messageOptionsAndReInviteAreProxiedStatefully() throws Exception {
+        assertThat(alice.request(Request.MESSAGE, bob.uri("bob")).await(Request.MESSAGE, true).getStatusCode())
+                .isEqualTo(200);
+        Request message = bob.takeRequest(Request.MESSAGE);
+        assertThat(((ViaHeader) message.getHeader(ViaHeader.NAME)).getPort()).isEqualTo(proxy.port());
+        assertThat(alice.request(Request.OPTIONS, bob.uri("bob")).await(Request.OPTIONS, true).getStatusCode())
+                .isEqualTo(200);
+        assertThat(bob.takeRequest(Request.OPTIONS)).isNotNull();
+
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
+        call.ack();
+        bob.takeRequest(Request.INVITE);
+        assertThat(call.inDialogRequest(Request.INVITE).getStatusCode()).as("re-INVITE").isEqualTo(200);
+        Request reInvite = bob.takeRequest(Request.INVITE);
+        assertThat(((javax.sip.header.ToHeader) reInvite.getHeader("To")).getTag()).isNotNull();
+        assertThat(reInvite.getHeader(RecordRouteHeader.NAME)).as("no Record-Route inside a dialog").isNull();
+        assertThat(((ViaHeader) reInvite.getHeader(ViaHeader.NAME)).getPort()).isEqualTo(proxy.port());
+        assertThat(call.bye().getStatusCode()).isEqualTo(200);
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    @Test
     void requestForTheProxyItselfIsNotLoopedBack() throws Exception {
         TestUserAgent.Call call = alice.request(Request.OPTIONS, "sip:127.0.0.1:" + proxy.port());
         assertThat(call.await(Request.OPTIONS, true).getStatusCode()).isEqualTo(482);
@@ -184,6 +207,17 @@ class CallFlowIT {
 
     @Test
     void busyTargetIsReplacedByTheFailureHooksNewTarget() throws Exception {
+        busyFailover("udp");
+        assertNothingInFlight(); // Timer D keeps the 486 branch 32 s over UDP
+    }
+
+    @Test
+    void busyTargetIsReplacedByTheFailureHooksNewTargetOverTcpLeavingNoTransaction() throws Exception {
+        busyFailover("tcp");
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    private void busyFailover(String transport) throws Exception {
         tearDown();
         closeables.clear();
         TestUserAgent carol = TestUserAgent.start("carol");
@@ -194,18 +228,39 @@ class CallFlowIT {
             public void onFailure(FailureContext failure) {
                 seen.add(failure.format("$rs $rr $rm $rU"));
                 if (failure.response().getStatusCode() == 486) {
-                    failure.forward(carol.uri("carol"));
+                    failure.forward(carol.uri("carol", transport));
                 }
             }
         });
+        alice.useProxy(proxy.port(), transport);
         bob.setBehavior(Behavior.reject(486));
-        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        TestUserAgent.Call call = alice.invite(bob.uri("bob", transport));
         assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
-        assertThat(carol.takeRequest(Request.INVITE).getRequestURI().toString()).isEqualTo(carol.uri("carol"));
+        assertThat(carol.takeRequest(Request.INVITE).getRequestURI().toString()).isEqualTo(carol.uri("carol",
+                transport));
         assertThat(seen).containsExactly("486 Busy here INVITE bob");
         call.ack();
         carol.takeRequest(Request.ACK);
         assertThat(call.bye().getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a503FromDownstreamGoesUpstreamAs500AfterTheFailureHooksSawIt() throws Exception {
+        tearDown();
+        closeables.clear();
+        List<String> seen = new ArrayList<>();
+        start("", new RoutingHook() {
+            @Override
+            public void onFailure(FailureContext failure) {
+                seen.add(failure.format("$rs"));
+            }
+        });
+        bob.setBehavior(Behavior.reject(503));
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(500);
+        assertThat(seen).containsExactly("503");
+        assertThat(alice.invite("sip:nobody@127.0.0.1:" + bob.port() + ";transport=sctp").awaitFinal()
+                .getStatusCode()).as("the proxy's own 'No Route To Destination'").isEqualTo(500);
         assertNothingInFlight();
     }
 
@@ -239,6 +294,19 @@ class CallFlowIT {
         assertThat(carol.takeRequest(Request.ACK)).isNotNull();
         assertThat(call.bye().getStatusCode()).isEqualTo(200);
         assertThat(carol.takeRequest(Request.BYE)).isNotNull();
+        assertNothingInFlight();
+    }
+
+    @Test
+    void timerCCancelsABranchThatRingsForeverAndGives408() throws Exception {
+        tearDown();
+        closeables.clear();
+        start("sip.timer_c = 1\n");
+        bob.setBehavior(Behavior.ring());
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(408);
+        assertThat(call.codes(Request.INVITE)).containsExactly(100, 180, 408);
+        assertThat(bob.takeRequest(Request.CANCEL)).as("the callee's branch is cancelled").isNotNull();
         assertNothingInFlight();
     }
 
@@ -295,6 +363,21 @@ class CallFlowIT {
         call.ack();
         bob.takeRequest(Request.ACK);
         assertThat(call.bye().getStatusCode()).isEqualTo(200);
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    @Test
+    void cancelOverTcpLeavesNoTransactionBehind() throws Exception {
+        alice.useProxy(proxy.port(), "tcp");
+        bob.setBehavior(Behavior.ring());
+        TestUserAgent.Call call = alice.invite(bob.uri("bob", "tcp"));
+        while (call.await(Request.INVITE, false).getStatusCode() != 180) {
+            // wait for the ringing
+        }
+        assertThat(call.cancel().getStatusCode()).isEqualTo(200);
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(487);
+        assertThat(bob.takeRequest(Request.CANCEL)).isNotNull();
+        assertNoTransactionLeftAfterTimers(); // over TCP, Timers D, I, J and K are zero
     }
 
     @Test
@@ -327,10 +410,36 @@ class CallFlowIT {
         Response busy = second.awaitFinal();
         assertThat(busy.getStatusCode()).isEqualTo(503);
         assertThat(((RetryAfterHeader) busy.getHeader(RetryAfterHeader.NAME)).getRetryAfter()).isEqualTo(7);
-        assertThat(proxy.app().injector().getInstance(io.micrometer.core.instrument.MeterRegistry.class).counter(
-                "sipmq.sip.overload.rejections", "method", "INVITE").count()).isEqualTo(1.0);
+        io.micrometer.core.instrument.MeterRegistry meters = proxy.app().injector().getInstance(
+                io.micrometer.core.instrument.MeterRegistry.class);
+        assertThat(meters.counter("sipmq.sip.overload.rejections", "method", "INVITE").count()).isEqualTo(1.0);
+        assertThat(meters.counter("sipmq.sip.requests", "method", "INVITE").count()).as("rejected ones included")
+                .isEqualTo(2.0);
+        assertThat(meters.counter("sipmq.sip.replies", "code", "503").count()).isEqualTo(1.0);
         first.cancel();
         assertThat(first.awaitFinal().getStatusCode()).isEqualTo(487);
+        assertNothingInFlight();
+        assertThat(bob.requests()).as("the callee sees nothing of the rejected call, not even the ACK of its 503")
+                .noneMatch(r -> second.callId().equals(SipSupport.callId(r)));
+    }
+
+    @Test
+    void inDialogRequestsPassTheOverloadValve() throws Exception {
+        tearDown();
+        closeables.clear();
+        start("sip.max_in_flight = 1\n");
+        TestUserAgent.Call up = alice.invite(bob.uri("bob"));
+        assertThat(up.awaitFinal().getStatusCode()).isEqualTo(200);
+        up.ack();
+        bob.setBehavior(Behavior.ring());
+        TestUserAgent.Call ringing = alice.invite(bob.uri("bob"));
+        bob.takeRequest(Request.INVITE);
+        bob.takeRequest(Request.INVITE); // the second call holds the only in-flight slot
+        assertThat(alice.invite(bob.uri("bob")).awaitFinal().getStatusCode()).as("a new call").isEqualTo(503);
+        assertThat(up.bye().getStatusCode()).as("the BYE of a call already up").isEqualTo(200);
+        assertThat(bob.takeRequest(Request.BYE)).isNotNull();
+        ringing.cancel();
+        assertThat(ringing.awaitFinal().getStatusCode()).isEqualTo(487);
         assertNothingInFlight();
     }
 

@@ -67,4 +67,25 @@ class ContextsTest {
         assertThat(request.getHeader("X-Test")).isNull();
         assertThat(ctx.inDialog()).isFalse();
     }
+
+    private Contexts.Reply replyContext(int code) throws Exception {
+        return new Contexts.Reply(sip, new PvEngine(Map.of()), sip.messages.createResponse(code, request), request);
+    }
+
+    @Test
+    void replyHookMayDropAProvisionalResponse() throws Exception {
+        Contexts.Reply ctx = replyContext(183);
+        ctx.drop();
+        assertThat(ctx.action).isEqualTo(Contexts.Action.DROP);
+    }
+
+    @Test
+    void replyHookMayNotDropAFinalResponse() throws Exception {
+        for (int code : new int[]{200, 486}) {
+            Contexts.Reply ctx = replyContext(code);
+            assertThatThrownBy(ctx::drop).isInstanceOf(IllegalStateException.class).hasMessageStartingWith(
+                    "drop() of a " + code + " response (expected: a provisional one");
+            assertThat(ctx.action).isEqualTo(Contexts.Action.NONE);
+        }
+    }
 }

@@ -110,6 +110,28 @@ class RoutingHooksIT {
     }
 
     @Test
+    void dropSendsNothingMoreAndReleasesTheTransaction() throws Exception {
+        start(new RoutingHook() {
+            @Override
+            public void onRequest(RequestContext r) {
+                r.drop();
+            }
+        });
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.await(Request.INVITE, false).getStatusCode()).as("sent before the hooks").isEqualTo(100);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while ((proxy.proxy().stackTransactions() > 0 || proxy.proxy().inFlight() > 0) && System
+                .nanoTime() < deadline) {
+            Thread.sleep(50); // bounded wait for the hook, then the stack's linger timer (8 s)
+        }
+        assertThat(proxy.proxy().stackTransactions()).as("the dropped INVITE's transaction is released").isZero();
+        assertThat(proxy.proxy().inFlight()).isZero();
+        assertThat(call.cancel().getStatusCode()).isEqualTo(481);
+        assertThat(call.codes(Request.INVITE)).containsExactly(100);
+        assertThat(bob.requests()).isEmpty();
+    }
+
+    @Test
     void aHookThatThrowsGets500AndTheProxyGoesOn() throws Exception {
         start(new RoutingHook() {
             @Override

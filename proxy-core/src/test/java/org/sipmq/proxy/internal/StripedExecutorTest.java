@@ -55,6 +55,45 @@ class StripedExecutorTest {
     }
 
     @Test
+    void followUpsAreQueuedBehindNewWorkEvenWhenTheStripeIsFull() throws Exception {
+        StripedExecutor workers = new StripedExecutor("test-worker", 1, 1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(3);
+        workers.execute("a", () -> {
+            running.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(workers.execute("a", () -> {
+            seen.add("new");
+            done.countDown();
+        })).isTrue();
+        assertThat(workers.execute("a", () -> {
+        })).as("new work over capacity").isFalse();
+        for (int i = 0; i < 2; i++) {
+            int n = i;
+            assertThat(workers.followUp("a", () -> {
+                seen.add("follow-up " + n);
+                done.countDown();
+            })).as("follow-up over capacity").isTrue();
+        }
+        release.countDown();
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(seen).containsExactly("new", "follow-up 0", "follow-up 1");
+        assertThat(workers.execute("a", () -> {
+        })).as("new work fits again once the queue drained").isTrue();
+        workers.shutdown(1000);
+        assertThat(workers.followUp("a", () -> {
+        })).as("after shutdown").isFalse();
+    }
+
+    @Test
     void aFailingTaskDoesNotKillItsStripe() throws Exception {
         StripedExecutor workers = new StripedExecutor("test-worker", 1, 10);
         CountDownLatch after = new CountDownLatch(1);

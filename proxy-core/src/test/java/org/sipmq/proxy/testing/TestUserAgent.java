@@ -390,9 +390,14 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
         /** Sends CANCEL for the INVITE and returns its response (200 from the proxy). */
         public Response cancel() throws Exception {
+            sendCancel();
+            return await(Request.CANCEL, true);
+        }
+
+        /** Sends CANCEL for the INVITE without waiting for its response. */
+        public void sendCancel() throws Exception {
             Request cancel = inviteTx.createCancel();
             provider().getNewClientTransaction(cancel).sendRequest();
-            return await(Request.CANCEL, true);
         }
 
         private Request inDialog(String method, long cseq) throws Exception {

@@ -1,0 +1,33 @@
+package org.sipmq.proxy.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+class ProxyMetricsTest {
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+    private final ProxyMetrics metrics = new ProxyMetrics(registry, () -> 0, () -> 0);
+
+    @Test
+    void unknownMethodsShareTheOtherTag() {
+        metrics.request("INVITE");
+        metrics.request("FOO");
+        metrics.request("BAR");
+        metrics.rejected("XYZZY");
+        assertThat(registry.counter("sipmq.sip.requests", "method", "INVITE").count()).isEqualTo(1.0);
+        assertThat(registry.counter("sipmq.sip.requests", "method", "OTHER").count()).isEqualTo(2.0);
+        assertThat(registry.counter("sipmq.sip.overload.rejections", "method", "OTHER").count()).isEqualTo(1.0);
+        assertThat(registry.find("sipmq.sip.requests").tag("method", "FOO").counter()).isNull();
+    }
+
+    @Test
+    void everyStandardMethodKeepsItsName() {
+        for (String m : ProxyMetrics.METHODS) {
+            metrics.request(m);
+            assertThat(registry.counter("sipmq.sip.requests", "method", m).count()).as(m).isEqualTo(1.0);
+        }
+        assertThat(ProxyMetrics.METHODS).contains("PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "REFER", "UPDATE");
+    }
+}
