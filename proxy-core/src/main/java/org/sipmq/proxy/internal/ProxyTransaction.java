@@ -468,15 +468,17 @@ final class ProxyTransaction {
 
     private void sendUpstream(Response response) {
         core.metrics().reply(response.getStatusCode());
+        if (response.getStatusCode() >= 200) {
+            // Before the send: the caller may answer it (a new request) before this thread returns from the send,
+            // and that request must not find this one still counted against sip.max_in_flight.
+            finalSent = true;
+            finish();
+        }
         try {
             server.sendResponse(response);
         } catch (Exception e) {
             log.warn("cannot send {} upstream for {}: {}", response.getStatusCode(), SipSupport.callId(request), e
                     .toString());
-        }
-        if (response.getStatusCode() >= 200) {
-            finalSent = true;
-            finish();
         }
     }
 
