@@ -123,7 +123,8 @@ class SampleHooksIT {
         carol.setBehavior(Behavior.reject(503));
         TestUserAgent.Call call = alice.invite(bob.uri("bob"));
 
-        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(503);
+        assertThat(call.awaitFinal().getStatusCode()).as("a 503 from downstream goes upstream as 500 (RFC 3261 16.7)")
+                .isEqualTo(500);
         assertThat(
                 carol.requests().stream().filter(r -> r.getMethod().equals(Request.INVITE)).map(SampleHooksIT::branch)
                         .distinct())
