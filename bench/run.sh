@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v sipp >/dev/null || { echo "bench: SIPp is needed: apt-get install -y sip-tester" >&2; exit 2; }
 command -v gnuplot >/dev/null || echo "bench: gnuplot not found (apt-get install -y gnuplot-nox): no chart" >&2
-[ -f sample-proxy/target/sample-proxy.jar ] || mvn -B -q -DskipTests package
+mvn -B -q -DskipTests package  # always: a stale jar would measure old code
 exec python3 bench/sipp_bench.py "$@"
