@@ -10,6 +10,7 @@ import javax.sip.message.Response;
  * which is sent upstream unless a hook forwards elsewhere or replies.
  */
 public interface FailureContext extends MessageContext {
+    @Override
     Request request();
 
     /**

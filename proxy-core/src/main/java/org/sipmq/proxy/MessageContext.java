@@ -1,6 +1,8 @@
 package org.sipmq.proxy;
 
+import javax.sip.header.ToHeader;
 import javax.sip.message.Message;
+import javax.sip.message.Request;
 
 /**
  * What every hook context offers: the message being routed, its pseudo-variables, and header edits. The
@@ -9,6 +11,18 @@ import javax.sip.message.Message;
 public interface MessageContext {
     /** The message the hook was called for. Read it; change it only through the context's actions. */
     Message message();
+
+    /** The request: the one being routed, or the one the reply or failure answers. */
+    Request request();
+
+    /**
+     * True when {@link #request()} is inside a dialog (its To header has a tag: a re-INVITE, a BYE), false for the
+     * request that starts one. Reply and failure hooks use it to tell a re-INVITE's answer from a new call's.
+     */
+    default boolean inDialog() {
+        ToHeader to = (ToHeader) request().getHeader(ToHeader.NAME);
+        return to != null && to.getTag() != null;
+    }
 
     /** The value of one pseudo-variable for this message, such as {@code "$fu"} or {@code "$hdr(User-Agent)"}. */
     String pv(String pv);

@@ -8,6 +8,7 @@ public interface ReplyContext extends MessageContext {
     Response response();
 
     /** The request of the branch the response answers. */
+    @Override
     Request request();
 
     /**

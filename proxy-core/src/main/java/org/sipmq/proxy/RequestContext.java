@@ -3,13 +3,14 @@ package org.sipmq.proxy;
 import java.util.List;
 import javax.sip.message.Request;
 
-/** A request being routed: read it, then decide its fate with one of the actions. */
+/**
+ * A request being routed: read it, then decide its fate with one of the actions. A request inside a dialog
+ * ({@link #inDialog()}) follows its Route headers by default.
+ */
 public interface RequestContext extends MessageContext {
     /** The request (Max-Forwards already decremented and our own Route headers removed). */
+    @Override
     Request request();
-
-    /** True for a request inside a dialog (its To header has a tag), which follows its Route headers by default. */
-    boolean inDialog();
 
     /**
      * Forwards the request statefully to these SIP URIs, in parallel when there are several (one branch each, the

@@ -6,6 +6,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.FailureContext;
+import org.sipmq.proxy.MessageContext;
 import org.sipmq.proxy.ReplyContext;
 import org.sipmq.proxy.RequestContext;
 import org.sipmq.proxy.RoutingHook;
@@ -36,10 +37,15 @@ final class Accounting implements RoutingHook {
         Vars.set("now", Long.toString(System.currentTimeMillis()));
     }
 
+    /** An INVITE that starts a call: a re-INVITE (in the dialog) and its answers leave the CDR alone. */
+    static boolean isInitialInvite(MessageContext ctx) {
+        return ctx.request().getMethod().equals(Request.INVITE) && !ctx.inDialog();
+    }
+
     @Override
     public void onRequest(RequestContext ctx) {
         String method = ctx.request().getMethod();
-        if (SipRequests.isInitialInvite(ctx.request())) {
+        if (isInitialInvite(ctx)) {
             setNow();
             mq.mq_add(ACC, "$ci", "INVITE|$fu|$tu|$var(now)");
             mq.mq_add(CALLER_STATE, "$fU", "calling $tu at $var(now)");
@@ -54,7 +60,7 @@ final class Accounting implements RoutingHook {
     @Override
     public void onReply(ReplyContext ctx) {
         Response r = ctx.response();
-        if (SipRequests.isInitialInvite(ctx.request()) && r.getStatusCode() / 100 == 2) {
+        if (isInitialInvite(ctx) && r.getStatusCode() / 100 == 2) {
             setNow();
             mq.mq_add(ACC, "$ci", "REPLY|$rs|$var(now)");
         }
@@ -66,7 +72,7 @@ final class Accounting implements RoutingHook {
      */
     @Override
     public void onFailure(FailureContext ctx) {
-        if (SipRequests.isInitialInvite(ctx.request())) {
+        if (isInitialInvite(ctx)) {
             setNow();
             mq.mq_add(ACC, "$ci", "REPLY|$rs|$var(now)");
         }

@@ -23,7 +23,7 @@ final class Fallback implements RoutingHook {
     @Override
     public void onFailure(FailureContext ctx) {
         if (settings.fallback().isEmpty() || ctx.round() > 1 || ctx.cancelled()
-                || !SipRequests.isInitialInvite(ctx.request()) || !triesFallback(ctx.response().getStatusCode())) {
+                || !Accounting.isInitialInvite(ctx) || !triesFallback(ctx.response().getStatusCode())) {
             return;
         }
         ctx.forward(settings.fallback().get());

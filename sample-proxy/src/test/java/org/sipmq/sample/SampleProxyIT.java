@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sipmq.proxy.testing.AdminClient;
+import org.sipmq.proxy.testing.PrometheusText;
 import org.sipmq.proxy.testing.FreePorts;
 
 /**
@@ -77,6 +78,7 @@ class SampleProxyIT {
             List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
             assertThat(rows).allSatisfy(SampleProxyIT::assertWholeBasicCall);
             assertQueuesEmpty();
+            assertMetricsMovedWith(calls);
             assertThat(proxy.terminate(30)).isEqualTo(143);
         }
         assertThat(rowCount(db, "acc")).as("nothing left to save at stop").isZero();
@@ -321,6 +323,23 @@ class SampleProxyIT {
             Thread.sleep(200);
         }
         throw new AssertionError("the CDRs did not reach the expected state within 60 s: " + rows);
+    }
+
+    /** The proxy's {@code /metrics}, scraped as Prometheus text, after {@code calls} basic calls and the drain. */
+    private void assertMetricsMovedWith(int calls) {
+        PrometheusText m = new AdminClient(new InetSocketAddress("127.0.0.1", adminPort), null).metrics();
+        assertThat(m.value("sipmq_sip_requests_total", "method", "INVITE")).isEqualTo(calls);
+        assertThat(m.value("sipmq_sip_requests_total", "method", "BYE")).isEqualTo(calls);
+        assertThat(m.value("sipmq_sip_replies_total", "code", "180")).isGreaterThanOrEqualTo(calls);
+        assertThat(m.value("sipmq_sip_replies_total", "code", "200")).as("INVITE and BYE answers")
+                .isGreaterThanOrEqualTo(2 * calls);
+        assertThat(m.value("sipmq_sip_in_flight")).isZero();
+        assertThat(m.value("mqueue_adds_total", "queue", "acc")).as("INVITE, answer and BYE of each call")
+                .isEqualTo(3 * calls);
+        assertThat(m.value("mqueue_fetches_total", "queue", "acc")).isEqualTo(3 * calls);
+        assertThat(m.value("mqueue_size", "queue", "acc")).isZero();
+        assertThat(m.value("sipmq_rtimer_runs_seconds_count", "timer", "acc")).isPositive();
+        assertThat(m.value("sipmq_rtimer_failures_total", "timer", "acc", "route", "ACC_DRAIN")).isZero();
     }
 
     private void assertQueuesEmpty() throws InterruptedException {

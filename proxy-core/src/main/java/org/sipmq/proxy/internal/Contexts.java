@@ -118,12 +118,6 @@ final class Contexts {
         }
 
         @Override
-        public boolean inDialog() {
-            javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) request.getHeader("To");
-            return to != null && to.getTag() != null;
-        }
-
-        @Override
         public void forward(List<String> uris) {
             forwardTo(uris);
         }

@@ -222,14 +222,7 @@ final class ProxyTransaction {
         }
         b.done = true;
         stopTimerC(b);
-        try {
-            consider(core.sip().response(408, "Request Timeout", request));
-        } catch (java.text.ParseException e) {
-            throw new IllegalStateException(e);
-        }
-        if (allDone()) {
-            onAllDone();
-        }
+        endedWith408();
     }
 
     /**
@@ -242,12 +235,17 @@ final class ProxyTransaction {
             return;
         }
         log.info("{} {}: Timer C fired on the branch to {}; cancelling it", request.getMethod(), SipSupport.callId(
-                request), b.client.getRequest().getRequestURI());
+                request), b.request.getRequestURI());
         b.done = true;
         b.cancelWanted = true;
         if (b.provisional && !b.cancelSent) {
             sendCancel(b);
         }
+        endedWith408();
+    }
+
+    /** A branch ended without a final response of its own: it counts as 408. */
+    private void endedWith408() {
         try {
             consider(core.sip().response(408, "Request Timeout", request));
         } catch (java.text.ParseException e) {
