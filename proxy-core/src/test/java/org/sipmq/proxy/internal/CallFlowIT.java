@@ -2,9 +2,11 @@ package org.sipmq.proxy.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -125,6 +127,44 @@ class CallFlowIT {
         assertThat(info.getHeader(RecordRouteHeader.NAME)).as("no Record-Route inside a dialog").isNull();
         assertThat(call.inDialogRequest(Request.UPDATE).getStatusCode()).isEqualTo(200);
         assertThat(call.bye().getStatusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The UDP listening point reads every datagram into one reused buffer ({@link UdpProcessorFactory}) and queues a
+     * copy of each: datagrams of very different sizes sent back to back must each arrive whole.
+     */
+    @Test
+    void udpDatagramsOfAnySizeArriveWholeThroughTheReusedBuffer() throws Exception {
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            bodies.add(i % 2 == 0 ? ("L" + i).repeat(3_000) : "small " + i);
+        }
+        try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            for (String body : bodies) {
+                byte[] datagram = rawMessage(raw.getLocalPort(), body).getBytes(StandardCharsets.UTF_8);
+                raw.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(), proxy
+                        .port()));
+            }
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < bodies.size(); i++) {
+                received.add(new String(bob.takeRequest(Request.MESSAGE).getRawContent(), StandardCharsets.UTF_8));
+            }
+            assertThat(received).containsExactlyInAnyOrderElementsOf(bodies);
+        }
+    }
+
+    private String rawMessage(int fromPort, String body) {
+        String branch = "z9hG4bK-raw-" + System.nanoTime();
+        return "MESSAGE " + bob.uri("bob") + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + fromPort + ";branch=" + branch + "\r\n"
+                + "From: <sip:raw@127.0.0.1>;tag=raw\r\n"
+                + "To: " + "<" + bob.uri("bob") + ">\r\n"
+                + "Call-ID: " + branch + "@127.0.0.1\r\n"
+                + "CSeq: 1 MESSAGE\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "Content-Type: text/plain\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n"
+                + body;
     }
 
     @Test
