@@ -16,7 +16,7 @@ public final class ProxyConfig {
             MAX_LISTENER_RESPONSE_TIME = "sip.max_listener_response_time",
             MAX_TX_LIFETIME_INVITE = "sip.max_tx_lifetime_invite",
             MAX_TX_LIFETIME_NON_INVITE = "sip.max_tx_lifetime_non_invite", RECORD_ROUTE = "sip.record_route",
-            TIMER_C = "sip.timer_c";
+            TIMER_C = "sip.timer_c", UDP_RECEIVE_BUFFER = "sip.udp_receive_buffer";
 
     private final List<ListenAddress> listen;
     private final int workers;
@@ -31,6 +31,7 @@ public final class ProxyConfig {
     private final int maxTxLifetimeNonInviteSeconds;
     private final boolean recordRoute;
     private final int timerCSeconds;
+    private final int udpReceiveBufferBytes;
 
     private ProxyConfig(Builder b) {
         this.listen = List.copyOf(b.listen);
@@ -46,6 +47,7 @@ public final class ProxyConfig {
         this.maxTxLifetimeNonInviteSeconds = b.maxTxLifetimeNonInviteSeconds;
         this.recordRoute = b.recordRoute;
         this.timerCSeconds = b.timerCSeconds;
+        this.udpReceiveBufferBytes = b.udpReceiveBufferBytes;
     }
 
     public static Builder builder() {
@@ -72,6 +74,8 @@ public final class ProxyConfig {
         }
         b.workers = intValue(file, errors, WORKERS, b.workers, 1, 256, "");
         b.maxMessageSize = intValue(file, errors, MAX_MESSAGE_SIZE, b.maxMessageSize, 1024, 1 << 24, " bytes");
+        b.udpReceiveBufferBytes = intValue(file, errors, UDP_RECEIVE_BUFFER, b.udpReceiveBufferBytes, 65_536,
+                1 << 28, " bytes");
         b.tcpReadTimeoutMillis = intValue(file, errors, TCP_READ_TIMEOUT, b.tcpReadTimeoutMillis, 100, 600_000,
                 " milliseconds");
         b.maxInFlight = intValue(file, errors, MAX_IN_FLIGHT, b.maxInFlight, 1, 10_000_000, "");
@@ -154,6 +158,15 @@ public final class ProxyConfig {
         return maxMessageSize;
     }
 
+    /**
+     * The receive buffer asked of the kernel for each UDP listening socket ({@code SO_RCVBUF}): what arrives while the
+     * reading thread is not reading (a GC pause, a burst) waits there instead of being dropped. Linux caps it at
+     * {@code net.core.rmem_max}.
+     */
+    public int udpReceiveBufferBytes() {
+        return udpReceiveBufferBytes;
+    }
+
     public int tcpReadTimeoutMillis() {
         return tcpReadTimeoutMillis;
     }
@@ -210,6 +223,7 @@ public final class ProxyConfig {
         }
         out.append(WORKERS).append(" = ").append(workers).append('\n');
         out.append(MAX_MESSAGE_SIZE).append(" = ").append(maxMessageSize).append('\n');
+        out.append(UDP_RECEIVE_BUFFER).append(" = ").append(udpReceiveBufferBytes).append('\n');
         out.append(TCP_READ_TIMEOUT).append(" = ").append(tcpReadTimeoutMillis).append('\n');
         out.append(MAX_IN_FLIGHT).append(" = ").append(maxInFlight).append('\n');
         out.append(RETRY_AFTER).append(" = ").append(retryAfterSeconds).append('\n');
@@ -238,6 +252,7 @@ public final class ProxyConfig {
         private int maxTxLifetimeNonInviteSeconds = 120;
         private boolean recordRoute = true;
         private int timerCSeconds = 185;
+        private int udpReceiveBufferBytes = 4 << 20;
 
         private Builder() {
         }
@@ -258,6 +273,11 @@ public final class ProxyConfig {
 
         public Builder maxMessageSize(int bytes) {
             maxMessageSize = check(MAX_MESSAGE_SIZE, bytes, 1024, 1 << 24);
+            return this;
+        }
+
+        public Builder udpReceiveBufferBytes(int bytes) {
+            udpReceiveBufferBytes = check(UDP_RECEIVE_BUFFER, bytes, 65_536, 1 << 28);
             return this;
         }
 

@@ -18,6 +18,7 @@ class ProxyConfigTest {
                 listen = tcp:127.0.0.1:5070
                 sip.workers = 8
                 sip.max_message_size = 8192
+                sip.udp_receive_buffer = 1048576
                 sip.tcp_read_timeout = 2000
                 sip.max_in_flight = 500
                 sip.retry_after = 3
@@ -34,6 +35,7 @@ class ProxyConfigTest {
                 "tcp:127.0.0.1:5070"));
         assertThat(c.workers()).isEqualTo(8);
         assertThat(c.maxMessageSize()).isEqualTo(8192);
+        assertThat(c.udpReceiveBufferBytes()).isEqualTo(1_048_576);
         assertThat(c.tcpReadTimeoutMillis()).isEqualTo(2000);
         assertThat(c.maxInFlight()).isEqualTo(500);
         assertThat(c.retryAfterSeconds()).isEqualTo(3);

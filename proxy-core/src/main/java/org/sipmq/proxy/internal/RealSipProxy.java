@@ -1,5 +1,6 @@
 package org.sipmq.proxy.internal;
 
+import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.SipStackImpl;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
@@ -59,6 +60,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     private volatile StripedExecutor workers;
     private volatile java.util.concurrent.ScheduledThreadPoolExecutor timerC;
     private volatile boolean stopped;
+    private volatile int udpReceiveBufferBytes;
 
     @Inject
     public RealSipProxy(ProxyConfig config, RoutingChain chain, PvEngine pvs, MeterRegistry registry) {
@@ -131,6 +133,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
         List<SipProvider> providers = new ArrayList<>();
         for (ListenAddress a : config.listen()) {
             ListeningPoint lp = stack.createListeningPoint(a.host(), a.port(), a.transport());
+            checkReceiveBuffer(a, lp);
             SipProvider p = stack.createSipProvider(lp);
             p.addSipListener(this);
             providers.add(p);
@@ -139,6 +142,28 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
                 .createMessageFactory(), providers);
         stack.start();
         log.info("SIP proxy {} listening on {}", stackName, config.listen());
+    }
+
+    /**
+     * Warns when the kernel gave a UDP socket less receive buffer than {@code sip.udp_receive_buffer} asks: Linux caps
+     * {@code SO_RCVBUF} at {@code net.core.rmem_max} without an error, and datagrams beyond it are dropped.
+     */
+    private void checkReceiveBuffer(ListenAddress a, ListeningPoint lp) throws java.net.SocketException {
+        if (((ListeningPointImpl) lp).getMessageProcessor() instanceof UdpProcessorFactory.ReusingBufferProcessor p) {
+            int got = p.receiveBufferBytes();
+            udpReceiveBufferBytes = udpReceiveBufferBytes == 0 ? got : Math.min(udpReceiveBufferBytes, got);
+            if (got < config.udpReceiveBufferBytes()) {
+                log.warn("SIP proxy {}: the kernel gave {} a receive buffer of {} bytes, not the {} of {}; datagrams"
+                        + " that arrive while the proxy is not reading are dropped beyond it (raise the cap: sysctl"
+                        + " -w net.core.rmem_max={})", stackName, a, got, config.udpReceiveBufferBytes(),
+                        ProxyConfig.UDP_RECEIVE_BUFFER, config.udpReceiveBufferBytes());
+            }
+        }
+    }
+
+    /** The smallest receive buffer the kernel gave a UDP listening socket, in bytes; 0 before start. */
+    int udpReceiveBufferBytes() {
+        return udpReceiveBufferBytes;
     }
 
     @Override

@@ -24,6 +24,9 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(UDP_THREADS));
         // UDP listening points that receive into a reused buffer instead of a new 64 KiB one per datagram.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", UdpProcessorFactory.class.getName());
+        // SO_RCVBUF of the UDP sockets: the stack asks for 64 KiB, which a 50 ms pause of the reading thread overflows
+        // at a few hundred calls per second (the kernel drops what does not fit, and the peers retransmit).
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(config.udpReceiveBufferBytes()));
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(config.maxMessageSize()));
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Integer.toString(config.tcpReadTimeoutMillis()));
         // Safety nets: how long a reading thread waits for a transaction busy on another thread, and how long a

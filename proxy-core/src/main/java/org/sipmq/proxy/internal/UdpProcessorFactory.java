@@ -67,6 +67,11 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
             this.messageChannels = channels;
         }
 
+        /** The receive buffer the kernel gave the socket ({@code SO_RCVBUF} as read back, capped at net.core.rmem_max). */
+        int receiveBufferBytes() throws SocketException {
+            return sock.getReceiveBufferSize();
+        }
+
         @Override
         public void run() {
             String name = ((SipStackImpl) sipStack).getStackName() + "-UDPMessageChannelThread-";

@@ -7,6 +7,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -151,6 +153,21 @@ class CallFlowIT {
             }
             assertThat(received).containsExactlyInAnyOrderElementsOf(bodies);
         }
+    }
+
+    /**
+     * The stack asks for a 64 KiB socket receive buffer, which the burst above overflows whenever the reading thread is
+     * descheduled for a moment (as on a busy CI machine); the proxy asks for {@code sip.udp_receive_buffer}. The kernel
+     * caps the request at {@code net.core.rmem_max}.
+     */
+    @Test
+    void udpListeningSocketGetsTheConfiguredReceiveBuffer() throws Exception {
+        tearDown();
+        closeables.clear();
+        start("sip.udp_receive_buffer = 1048576\n");
+        long cap = Long.parseLong(Files.readString(Path.of("/proc/sys/net/core/rmem_max")).strip());
+        assertThat((long) ((RealSipProxy) proxy.proxy()).udpReceiveBufferBytes()).isGreaterThanOrEqualTo(Math.min(
+                1_048_576L, cap));
     }
 
     private String rawMessage(int fromPort, String body) {

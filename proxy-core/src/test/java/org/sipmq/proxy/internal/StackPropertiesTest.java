@@ -31,4 +31,12 @@ class StackPropertiesTest {
         assertThat(p.getProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY")).isEqualTo(UdpProcessorFactory.class
                 .getName());
     }
+
+    @Test
+    void udpSocketsAskForTheConfiguredReceiveBufferNotTheStacks64KiB() {
+        assertThat(p.getProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE")).isEqualTo(Integer.toString(4 << 20));
+        Properties small = StackProperties.of("s", ProxyConfig.builder().listen("udp:127.0.0.1:5060")
+                .udpReceiveBufferBytes(262_144).build());
+        assertThat(small.getProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE")).isEqualTo("262144");
+    }
 }
