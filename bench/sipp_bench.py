@@ -75,6 +75,13 @@ def thread_cpu_ms(pid):
     return groups
 
 
+def udp_rcvbuf_errors():
+    """Datagrams the kernel dropped so far because a UDP socket's receive buffer was full (all sockets)."""
+    with open("/proc/net/snmp") as f:
+        rows = [line.split() for line in f if line.startswith("Udp:")]
+    return int(dict(zip(rows[0][1:], rows[1][1:]))["RcvbufErrors"])
+
+
 def percentile(values, p):
     if not values:
         return None
@@ -184,7 +191,7 @@ def sipp_step(workdir, rate, seconds, via_proxy_port):
                "-trace_rtt", "-rtt_freq", "1", "-buff_size", "4194304"]
     if via_proxy_port:
         uac_cmd += ["-rsa", f"127.0.0.1:{via_proxy_port}"]
-    started = time.time()
+    started, drops0 = time.time(), udp_rcvbuf_errors()
     uac = subprocess.run(uac_cmd, cwd=step_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          timeout=seconds + 120)
     elapsed = time.time() - started
@@ -207,7 +214,8 @@ def sipp_step(workdir, rate, seconds, via_proxy_port):
                         pass
     shutil.rmtree(step_dir, ignore_errors=True)
     return {"rate": rate, "calls": calls, "successful": ok, "failed": calls - ok, "sipp_exit": uac.returncode,
-            "retransmissions": int(last.get("Retransmissions(C)", 0)), "elapsed_s": round(elapsed, 1),
+            "retransmissions": int(last.get("Retransmissions(C)", 0)),
+            "udp_rcvbuf_drops": udp_rcvbuf_errors() - drops0, "elapsed_s": round(elapsed, 1),
             "failed_pct": round(100.0 * (calls - ok) / calls, 3),
             "p50_ms": percentile(rtts, 50), "p90_ms": percentile(rtts, 90), "p99_ms": percentile(rtts, 99),
             "max_ms": max(rtts) if rtts else None}
@@ -262,6 +270,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     ap.add_argument("--jvm", default="-Xms512m -Xmx512m", help="proxy JVM options")
     ap.add_argument("--skip-direct", action="store_true", help="skip the SIPp-to-SIPp series")
+    ap.add_argument("--slow-rate", type=int, help="run only the slow-consumer pair, at this rate (no ramps)")
     ap.add_argument("--config", action="append", default=[], metavar="LINE",
                     help="a line added to the proxy's bench.cfg (repeatable), e.g. 'sip.workers = 2'")
     args = ap.parse_args()
@@ -271,7 +280,7 @@ def main():
     jvm_opts = args.jvm.split()
 
     direct = []
-    if not args.skip_direct:
+    if not args.skip_direct and not args.slow_rate:
         print("# SIPp UAC -> SIPp UAS (the machine's limit)", flush=True)
         for rate in rates:
             r = sipp_step(workdir, rate, args.seconds, None)
@@ -282,20 +291,21 @@ def main():
 
     print("# SIPp UAC -> sample proxy -> SIPp UAS", flush=True)
     proxied = []
-    proxy = Proxy(tempfile.mkdtemp(prefix="proxy-", dir=workdir), 0, jvm_opts, args.config)
-    try:
-        warm_up(workdir, proxy, args.warmup_seconds)
-        for rate in rates:
-            r = proxied_step(workdir, proxy, rate, args.seconds)
-            print(json.dumps(r), flush=True)
-            proxied.append(r)
-            if r["failed_pct"] >= FAIL_PCT:
-                break
-    finally:
-        proxy.stop()
+    if not args.slow_rate:
+        proxy = Proxy(tempfile.mkdtemp(prefix="proxy-", dir=workdir), 0, jvm_opts, args.config)
+        try:
+            warm_up(workdir, proxy, args.warmup_seconds)
+            for rate in rates:
+                r = proxied_step(workdir, proxy, rate, args.seconds)
+                print(json.dumps(r), flush=True)
+                proxied.append(r)
+                if r["failed_pct"] >= FAIL_PCT:
+                    break
+        finally:
+            proxy.stop()
 
     best = max_rate(proxied) or rates[0]
-    half = max(best // 2, 1)
+    half = args.slow_rate or max(best // 2, 1)
     slow = {}
     for delay in (0, 20):
         print(f"# slow consumer at half the max rate ({half}/s): drain {delay} ms per item", flush=True)
@@ -325,7 +335,8 @@ def main():
         json.dump(summary, f, indent=2)
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(markdown(summary))
-    chart(args.out, direct, proxied)
+    if proxied:
+        chart(args.out, direct, proxied)
     print(markdown(summary))
     shutil.rmtree(workdir, ignore_errors=True)
 
@@ -334,18 +345,20 @@ def markdown(s):
     def fmt(v):
         return "-" if v is None else str(v)
 
-    lines = ["| series | rate/s | calls | failed % | retrans | p50 ms | p90 ms | p99 ms | proxy CPU ms/call | heap MB |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| series | rate/s | calls | failed % | retrans | UDP drops | p50 ms | p90 ms | p99 ms | proxy CPU ms/call "
+             "| heap MB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in ("direct", "proxied"):
         for r in s[name]:
             lines.append(f"| {name} | {r['rate']} | {r['calls']} | {r['failed_pct']} | {r['retransmissions']} | "
+                         f"{fmt(r.get('udp_rcvbuf_drops'))} | "
                          f"{fmt(r['p50_ms'])} | {fmt(r['p90_ms'])} | {fmt(r['p99_ms'])} | "
                          f"{fmt(r.get('proxy_cpu_ms_per_call'))} | {fmt(r.get('heap_after_gc_mb'))} |")
     sc = s["slow_consumer"]
     for delay in ("0ms", "20ms"):
         r = sc["drain_" + delay]
         lines.append(f"| drain {delay}/item | {r['rate']} | {r['calls']} | {r['failed_pct']} | {r['retransmissions']} | "
-                     f"{fmt(r['p50_ms'])} | {fmt(r['p90_ms'])} | {fmt(r['p99_ms'])} | "
+                     f"{fmt(r.get('udp_rcvbuf_drops'))} | {fmt(r['p50_ms'])} | {fmt(r['p90_ms'])} | {fmt(r['p99_ms'])} | "
                      f"{fmt(r.get('proxy_cpu_ms_per_call'))} | {fmt(r.get('heap_after_gc_mb'))} |")
     lines.append("")
     lines.append(f"max rate direct: {fmt(s['max_rate_direct'])}/s; through the proxy: {fmt(s['max_rate_proxied'])}/s "

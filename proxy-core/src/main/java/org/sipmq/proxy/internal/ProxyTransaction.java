@@ -478,6 +478,12 @@ final class ProxyTransaction {
             log.warn("cannot send {} upstream for {}: {}", response.getStatusCode(), SipSupport.callId(request), e
                     .toString());
         }
+        if (finalSent) {
+            // The stack keeps an answered server transaction to absorb retransmissions (a BYE's lingers Timer J,
+            // 32 s), and nothing reads this object through it any more: unlinked, the requests, branches and
+            // client transactions go with the next young collection instead of 32 s of copying and promotion.
+            server.setApplicationData(null);
+        }
     }
 
     /** Ends this request's share of the in-flight count, once. */

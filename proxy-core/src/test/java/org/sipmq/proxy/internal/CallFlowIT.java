@@ -9,8 +9,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sip.header.MaxForwardsHeader;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.proxy.FailureContext;
+import org.sipmq.proxy.RequestContext;
 import org.sipmq.proxy.RoutingHook;
 import org.sipmq.proxy.testing.TestProxy;
 import org.sipmq.proxy.testing.TestUserAgent;
@@ -271,6 +274,40 @@ class CallFlowIT {
     @Test
     void busyTargetIsReplacedByTheFailureHooksNewTargetOverTcpLeavingNoTransaction() throws Exception {
         busyFailover("tcp");
+        assertNoTransactionLeftAfterTimers();
+    }
+
+    /**
+     * An answered BYE's server transaction stays in the stack for Timer J (64*T1) to absorb retransmissions; it must not
+     * keep the proxy's state of the request (the request, its branches, their client transactions) alive that long,
+     * which at a few hundred calls per second is most of the heap and of every young collection's copying.
+     */
+    @Test
+    void answeredRequestIsReleasedWhileItsServerTransactionLingers() throws Exception {
+        tearDown();
+        closeables.clear();
+        List<WeakReference<Request>> byes = new CopyOnWriteArrayList<>();
+        start("", new RoutingHook() {
+            @Override
+            public void onRequest(RequestContext request) {
+                if (Request.BYE.equals(request.request().getMethod())) {
+                    byes.add(new WeakReference<>(request.request()));
+                }
+            }
+        });
+        TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+        assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
+        call.ack();
+        assertThat(call.bye().getStatusCode()).isEqualTo(200);
+        assertThat(byes).hasSize(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (byes.get(0).get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertThat(proxy.proxy().stackTransactions()).as("the BYE's server transaction, in Timer J (3.2 s here)")
+                .isPositive();
+        assertThat(byes.get(0).get()).as("the BYE request the hook saw").isNull();
         assertNoTransactionLeftAfterTimers();
     }
 
