@@ -161,6 +161,15 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
         }
     }
 
+    /** The stack's server transaction of {@code request} while it still has one (it lingers after the answer), or null. */
+    ServerTransaction serverTransaction(Request request) {
+        SipStackImpl s = stack;
+        return s == null
+                ? null
+                : (ServerTransaction) s.findTransaction((gov.nist.javax.sip.message.SIPMessage) request,
+                        true);
+    }
+
     /** The smallest receive buffer the kernel gave a UDP listening socket, in bytes; 0 before start. */
     int udpReceiveBufferBytes() {
         return udpReceiveBufferBytes;
