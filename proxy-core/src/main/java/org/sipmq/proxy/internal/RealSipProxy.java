@@ -60,7 +60,6 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     private volatile StripedExecutor workers;
     private volatile java.util.concurrent.ScheduledThreadPoolExecutor timerC;
     private volatile boolean stopped;
-    private volatile int udpReceiveBufferBytes;
 
     @Inject
     public RealSipProxy(ProxyConfig config, RoutingChain chain, PvEngine pvs, MeterRegistry registry) {
@@ -149,16 +148,20 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
      * {@code SO_RCVBUF} at {@code net.core.rmem_max} without an error, and datagrams beyond it are dropped.
      */
     private void checkReceiveBuffer(ListenAddress a, ListeningPoint lp) throws java.net.SocketException {
-        if (((ListeningPointImpl) lp).getMessageProcessor() instanceof UdpProcessorFactory.ReusingBufferProcessor p) {
-            int got = p.receiveBufferBytes();
-            udpReceiveBufferBytes = udpReceiveBufferBytes == 0 ? got : Math.min(udpReceiveBufferBytes, got);
-            if (got < config.udpReceiveBufferBytes()) {
-                log.warn("SIP proxy {}: the kernel gave {} a receive buffer of {} bytes, not the {} of {}; datagrams"
-                        + " that arrive while the proxy is not reading are dropped beyond it (raise the cap: sysctl"
-                        + " -w net.core.rmem_max={})", stackName, a, got, config.udpReceiveBufferBytes(),
-                        ProxyConfig.UDP_RECEIVE_BUFFER, config.udpReceiveBufferBytes());
-            }
+        int got = receiveBufferBytes(lp);
+        if (got >= 0 && got < config.udpReceiveBufferBytes()) {
+            log.warn("SIP proxy {}: the kernel gave {} a receive buffer of {} bytes, not the {} of {}; datagrams"
+                    + " that arrive while the proxy is not reading are dropped beyond it (raise the cap: sysctl"
+                    + " -w net.core.rmem_max={})", stackName, a, got, config.udpReceiveBufferBytes(),
+                    ProxyConfig.UDP_RECEIVE_BUFFER, config.udpReceiveBufferBytes());
         }
+    }
+
+    /** The receive buffer of a UDP listening point's socket, in bytes; -1 for other transports. */
+    private static int receiveBufferBytes(ListeningPoint lp) throws java.net.SocketException {
+        return ((ListeningPointImpl) lp).getMessageProcessor() instanceof UdpProcessorFactory.ReusingBufferProcessor p
+                ? p.receiveBufferBytes()
+                : -1;
     }
 
     /** The stack's server transaction of {@code request} while it still has one (it lingers after the answer), or null. */
@@ -171,8 +174,19 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     }
 
     /** The smallest receive buffer the kernel gave a UDP listening socket, in bytes; 0 before start. */
-    int udpReceiveBufferBytes() {
-        return udpReceiveBufferBytes;
+    int udpReceiveBufferBytes() throws java.net.SocketException {
+        SipStackImpl s = stack;
+        if (s == null) {
+            return 0;
+        }
+        int min = 0;
+        for (java.util.Iterator<?> it = s.getListeningPoints(); it.hasNext();) {
+            int got = receiveBufferBytes((ListeningPoint) it.next());
+            if (got >= 0) {
+                min = min == 0 ? got : Math.min(min, got);
+            }
+        }
+        return min;
     }
 
     @Override

@@ -50,6 +50,13 @@ class CallFlowIT {
         alice.useProxy(proxy.port(), "udp");
     }
 
+    /** Replaces the proxy and user agents of {@link #setUp()} with ones started from this configuration and hooks. */
+    private void restart(String config, RoutingHook... hooks) throws Exception {
+        tearDown();
+        closeables.clear();
+        start(config, hooks);
+    }
+
     @BeforeEach
     void setUp() {
         start("");
@@ -164,9 +171,7 @@ class CallFlowIT {
      */
     @Test
     void udpListeningSocketGetsTheConfiguredReceiveBuffer() throws Exception {
-        tearDown();
-        closeables.clear();
-        start("sip.udp_receive_buffer = 1048576\n");
+        restart("sip.udp_receive_buffer = 1048576\n");
         long cap = Long.parseLong(Files.readString(Path.of("/proc/sys/net/core/rmem_max")).strip());
         assertThat((long) ((RealSipProxy) proxy.proxy()).udpReceiveBufferBytes()).isGreaterThanOrEqualTo(Math.min(
                 1_048_576L, cap));
@@ -283,10 +288,8 @@ class CallFlowIT {
      */
     @Test
     void answeredRequestIsReleasedWhileItsServerTransactionLingers() throws Exception {
-        tearDown();
-        closeables.clear();
         List<Request> byes = new CopyOnWriteArrayList<>();
-        start("", new RoutingHook() {
+        restart("", new RoutingHook() {
             @Override
             public void onRequest(RequestContext request) {
                 if (Request.BYE.equals(request.request().getMethod())) {
@@ -340,10 +343,8 @@ class CallFlowIT {
 
     @Test
     void a503FromDownstreamGoesUpstreamAs500AfterTheFailureHooksSawIt() throws Exception {
-        tearDown();
-        closeables.clear();
         List<String> seen = new ArrayList<>();
-        start("", new RoutingHook() {
+        restart("", new RoutingHook() {
             @Override
             public void onFailure(FailureContext failure) {
                 seen.add(failure.format("$rs"));
@@ -393,9 +394,7 @@ class CallFlowIT {
 
     @Test
     void timerCCancelsABranchThatRingsForeverAndGives408() throws Exception {
-        tearDown();
-        closeables.clear();
-        start("sip.timer_c = 1\n");
+        restart("sip.timer_c = 1\n");
         bob.setBehavior(Behavior.ring());
         TestUserAgent.Call call = alice.invite(bob.uri("bob"));
         assertThat(call.awaitFinal().getStatusCode()).isEqualTo(408);
@@ -418,10 +417,8 @@ class CallFlowIT {
     void timeoutIsReplacedByTheFailureHooksNewTarget() throws Exception {
         try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 0))) {
-            tearDown();
-            closeables.clear();
             List<String> seen = new ArrayList<>();
-            start("", new RoutingHook() {
+            restart("", new RoutingHook() {
                 @Override
                 public void onFailure(FailureContext failure) {
                     seen.add(failure.format("$rs"));
@@ -494,9 +491,7 @@ class CallFlowIT {
 
     @Test
     void requestsOverTheInFlightBoundGet503WithRetryAfter() throws Exception {
-        tearDown();
-        closeables.clear();
-        start("sip.max_in_flight = 1\nsip.retry_after = 7\n");
+        restart("sip.max_in_flight = 1\nsip.retry_after = 7\n");
         bob.setBehavior(Behavior.ring());
         TestUserAgent.Call first = alice.invite(bob.uri("bob"));
         bob.takeRequest(Request.INVITE);
@@ -519,9 +514,7 @@ class CallFlowIT {
 
     @Test
     void inDialogRequestsPassTheOverloadValve() throws Exception {
-        tearDown();
-        closeables.clear();
-        start("sip.max_in_flight = 1\n");
+        restart("sip.max_in_flight = 1\n");
         TestUserAgent.Call up = alice.invite(bob.uri("bob"));
         assertThat(up.awaitFinal().getStatusCode()).isEqualTo(200);
         up.ack();
