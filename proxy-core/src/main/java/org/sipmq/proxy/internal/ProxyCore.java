@@ -18,8 +18,8 @@ interface ProxyCore {
 
     boolean recordRoute();
 
-    /** Applies the configured T1 and T4 (JAIN-SIP keeps Timer D at 32 s, as RFC 3261 asks) to a new transaction. */
-    void setTimers(javax.sip.Transaction transaction);
+    /** The proxy's transaction layer, where branches start their client transactions. */
+    Transactions transactions();
 
     ProxyMetrics metrics();
 

@@ -2,9 +2,8 @@ package org.sipmq.proxy.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import javax.sip.ClientTransaction;
-import javax.sip.ServerTransaction;
-import javax.sip.SipProvider;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
 import javax.sip.address.Hop;
 import javax.sip.address.URI;
 import javax.sip.header.MaxForwardsHeader;
@@ -26,9 +25,9 @@ final class ProxyTransaction {
     static final int MAX_FAILURE_ROUNDS = 10;
 
     private final ProxyCore core;
-    private final ServerTransaction server;
+    private final ServerTx server;
     private final Request request;
-    private final SipProvider in;
+    private final Listener in;
     private final List<Branch> branches = new ArrayList<>();
     private Response best;
     private boolean cancelled;
@@ -39,10 +38,10 @@ final class ProxyTransaction {
     /** A client transaction of this request towards one target. */
     static final class Branch {
         final ProxyTransaction owner;
-        final SipProvider out;
-        /** The request as sent on this branch; kept here because the stack releases its copy when it ends. */
+        final Listener out;
+        /** The request as sent on this branch. */
         final Request request;
-        ClientTransaction client;
+        ClientTx client;
         boolean provisional;
         boolean done;
         boolean cancelWanted;
@@ -50,14 +49,14 @@ final class ProxyTransaction {
         java.util.concurrent.Future<?> timerC;
         int timerCRuns; // which run of Timer C is current: an expiry queued before a reset is stale
 
-        Branch(ProxyTransaction owner, SipProvider out, Request request) {
+        Branch(ProxyTransaction owner, Listener out, Request request) {
             this.owner = owner;
             this.out = out;
             this.request = request;
         }
     }
 
-    ProxyTransaction(ProxyCore core, ServerTransaction server, Request request, SipProvider in) {
+    ProxyTransaction(ProxyCore core, ServerTx server, Request request, Listener in) {
         this.core = core;
         this.server = server;
         this.request = request;
@@ -122,7 +121,7 @@ final class ProxyTransaction {
                 out.setRequestURI(target);
             }
             Hop hop = core.router().getNextHop(out);
-            SipProvider provider = hop == null ? null : core.sip().outbound(hop.getTransport());
+            Listener provider = hop == null ? null : core.sip().outbound(hop.getTransport());
             if (provider == null) {
                 log.warn("no listening point for transport {} to reach {}: answering 503", hop == null
                         ? "?"
@@ -143,13 +142,10 @@ final class ProxyTransaction {
                 core.sip().addRecordRoute(out, in, provider);
             }
             out.addFirst(core.sip().via(provider, null));
-            ClientTransaction client = provider.getNewClientTransaction(out);
-            core.setTimers(client);
             b = new Branch(this, provider, out);
-            b.client = client;
-            client.setApplicationData(b);
+            b.client = new ClientTx(core.transactions(), (SIPRequest) out, provider.linkTo(hop), b);
             branches.add(b);
-            client.sendRequest();
+            b.client.start();
             if (Request.INVITE.equals(out.getMethod())) {
                 startTimerC(b);
             }
@@ -304,11 +300,6 @@ final class ProxyTransaction {
         }
     }
 
-    /** The server transaction ended (its timers ran out or the stack gave up on it). */
-    void onServerTerminated() {
-        finish();
-    }
-
     private boolean runReplyHooks(Branch b, Response response) {
         Contexts.Reply ctx = new Contexts.Reply(core.sip(), core.pvs(), response, b.request);
         try (CurrentMessage.Scope s = CurrentMessage.enter(new CurrentMessage(b.request, response,
@@ -400,12 +391,7 @@ final class ProxyTransaction {
      */
     private void drop() {
         finish();
-        try {
-            server.terminate();
-        } catch (javax.sip.ObjectInUseException e) {
-            log.debug("cannot release the dropped {} {}: {}", request.getMethod(), SipSupport.callId(request), e
-                    .toString());
-        }
+        server.terminate();
     }
 
     /** Keeps the better of the final responses (RFC 3261 16.7: a 6xx first, else the lowest class). */
@@ -447,10 +433,8 @@ final class ProxyTransaction {
     private void sendCancel(Branch b) {
         b.cancelSent = true;
         try {
-            Request cancel = b.client.createCancel();
-            ClientTransaction ct = b.out.getNewClientTransaction(cancel);
-            core.setTimers(ct);
-            ct.sendRequest();
+            SIPRequest cancel = ((SIPRequest) b.request).createCancelRequest();
+            new ClientTx(core.transactions(), cancel, b.client.link, null).start();
         } catch (Exception e) {
             log.warn("cannot send CANCEL for {}: {}", SipSupport.callId(request), e.toString());
         }
@@ -473,16 +457,12 @@ final class ProxyTransaction {
             finish();
         }
         try {
-            server.sendResponse(response);
+            // An answered server transaction lingers to absorb retransmissions (a BYE's Timer J, 32 s) and lets go of
+            // this object: the requests, branches and client transactions go with the next young collection.
+            server.respond((SIPResponse) response);
         } catch (Exception e) {
             log.warn("cannot send {} upstream for {}: {}", response.getStatusCode(), SipSupport.callId(request), e
                     .toString());
-        }
-        if (finalSent) {
-            // The stack keeps an answered server transaction to absorb retransmissions (a BYE's lingers Timer J,
-            // 32 s), and nothing reads this object through it any more: unlinked, the requests, branches and
-            // client transactions go with the next young collection instead of 32 s of copying and promotion.
-            server.setApplicationData(null);
         }
     }
 

@@ -2,26 +2,26 @@ package org.sipmq.proxy.internal;
 
 import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import gov.nist.javax.sip.stack.HopImpl;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.MessageProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sip.ClientTransaction;
-import javax.sip.DialogTerminatedEvent;
-import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
-import javax.sip.RequestEvent;
-import javax.sip.ResponseEvent;
-import javax.sip.ServerTransaction;
 import javax.sip.SipFactory;
-import javax.sip.SipListener;
-import javax.sip.SipProvider;
-import javax.sip.TimeoutEvent;
-import javax.sip.TransactionAlreadyExistsException;
-import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Hop;
 import javax.sip.address.Router;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -36,11 +36,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transaction-stateful proxy on JAIN-SIP. The stack's threads only create the server transaction (and send 100
- * Trying for an INVITE), then hand the message to the call's worker stripe; the routing and the hooks run there.
+ * The transaction-stateful proxy: JAIN-SIP's parser, messages and TCP connections under a transaction layer of its
+ * own ({@link Transactions}). A UDP datagram is parsed on its listening point's reading thread, which answers
+ * retransmissions from their transaction, creates the server transaction of a new request (and sends 100 Trying for
+ * an INVITE), then hands the message to the call's worker stripe; the routing and the hooks run there. TCP messages
+ * take the same path from the stack's connection threads, through the stack's message valve ({@link StackValve}).
  */
 @Singleton
-public final class RealSipProxy implements SipProxy, Service, SipListener, ProxyCore {
+public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackValve.Inbound {
     private static final Logger log = LoggerFactory.getLogger(RealSipProxy.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
@@ -51,13 +54,16 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     private final ProxyMetrics metrics;
     private final int workerQueue;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final ConcurrentHashMap<String, ProxyTransaction> invites = new ConcurrentHashMap<>();
     private final String stackName = "sipmq-proxy-" + STACKS.incrementAndGet();
+    private final Map<MessageProcessor, Listener> tcpListeners = new ConcurrentHashMap<>();
+    private final MalformedInput malformed;
 
     private volatile SipStackImpl stack;
     private volatile StackShutdown shutdown;
     private volatile SipSupport sip;
     private volatile StripedExecutor workers;
+    private volatile SipTimers timers;
+    private volatile Transactions txs;
     private volatile java.util.concurrent.ScheduledThreadPoolExecutor timerC;
     private volatile boolean stopped;
 
@@ -73,6 +79,7 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
         this.hooks = chain.hooks();
         this.pvs = pvs;
         this.metrics = new ProxyMetrics(registry, inFlight::get, this::stackTransactions);
+        this.malformed = new MalformedInput(registry, stackName);
     }
 
     @Override
@@ -97,48 +104,34 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
             return t;
         });
         timerC.setRemoveOnCancelPolicy(true); // a branch answered in time leaves nothing behind
-        OverloadValve.register(stackName, new OverloadValve.Guard() {
-            @Override
-            public boolean admit() {
-                return inFlight.get() < config.maxInFlight();
-            }
-
-            @Override
-            public int retryAfterSeconds() {
-                return config.retryAfterSeconds();
-            }
-
-            @Override
-            public void rejected(String method) {
-                metrics.request(method);
-                metrics.rejected(method);
-                metrics.reply(503);
-            }
-
-            @Override
-            public void absorbedAck() {
-                metrics.request(Request.ACK);
-            }
-
-            @Override
-            public void strayResponse(Response response) {
-                onStrayResponse(response);
-            }
-        });
+        timers = new SipTimers(stackName + "-timers");
+        txs = new Transactions(config.t1Millis(), config.t4Millis(), timers, this::onClientTimeout);
+        StackValve.register(stackName, this);
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         shutdown = StackShutdown.create(() -> factory.createSipStack(StackProperties.of(stackName, config)));
         stack = (SipStackImpl) shutdown.stack();
-        List<SipProvider> providers = new ArrayList<>();
+        List<Listener> listeners = new ArrayList<>();
+        List<UdpProcessorFactory.ReusingBufferProcessor> udp = new ArrayList<>();
         for (ListenAddress a : config.listen()) {
             ListeningPoint lp = stack.createListeningPoint(a.host(), a.port(), a.transport());
             checkReceiveBuffer(a, lp);
-            SipProvider p = stack.createSipProvider(lp);
-            p.addSipListener(this);
-            providers.add(p);
+            stack.createSipProvider(lp); // starts the listening point's processor; its events never come (the valve)
+            MessageProcessor mp = ((ListeningPointImpl) lp).getMessageProcessor();
+            if (mp instanceof UdpProcessorFactory.ReusingBufferProcessor p) {
+                Listener l = Listener.udp(lp.getIPAddress(), lp.getPort(), p.socket());
+                listeners.add(l);
+                udp.add(p);
+                p.deliverTo(this, l);
+            } else {
+                Listener l = Listener.tcp(lp.getIPAddress(), lp.getPort(), stack);
+                listeners.add(l);
+                tcpListeners.put(mp, l);
+            }
         }
         sip = new SipSupport(factory.createAddressFactory(), factory.createHeaderFactory(), factory
-                .createMessageFactory(), providers);
+                .createMessageFactory(), listeners);
+        timers.start();
         stack.start();
         log.info("SIP proxy {} listening on {}", stackName, config.listen());
     }
@@ -164,13 +157,10 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
                 : -1;
     }
 
-    /** The stack's server transaction of {@code request} while it still has one (it lingers after the answer), or null. */
-    ServerTransaction serverTransaction(Request request) {
-        SipStackImpl s = stack;
-        return s == null
-                ? null
-                : (ServerTransaction) s.findTransaction((gov.nist.javax.sip.message.SIPMessage) request,
-                        true);
+    /** The server transaction of {@code request} while it exists (it lingers after the answer), or null. */
+    ServerTx serverTransaction(Request request) {
+        Transactions t = txs;
+        return t == null ? null : t.server(Transactions.serverKey((SIPRequest) request));
     }
 
     /** The smallest receive buffer the kernel gave a UDP listening socket, in bytes; 0 before start. */
@@ -203,59 +193,142 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
                 log.warn("SIP proxy {}: the stack did not stop cleanly", stackName, e);
             }
         }
+        if (timers != null) {
+            timers.stop();
+        }
         if (timerC != null) {
             timerC.shutdownNow();
         }
         if (workers != null) {
             workers.shutdown(STOP_TIMEOUT_MILLIS);
         }
-        OverloadValve.unregister(stackName);
+        StackValve.unregister(stackName);
         log.info("SIP proxy {} stopped", stackName);
     }
 
+    /**
+     * A datagram from one of the UDP listening points, on that point's reading thread: parsed here, then matched to its
+     * transaction (a retransmission is answered from it at once) and handed to the call's worker.
+     */
     @Override
-    public void processRequest(RequestEvent event) {
-        Request request = event.getRequest();
-        String method = request.getMethod();
-        metrics.request(method);
-        SipProvider provider = (SipProvider) event.getSource();
-        String callId = SipSupport.callId(request);
-        if (Request.ACK.equals(method)) {
-            if (event.getServerTransaction() == null) {
-                workers.execute(callId, () -> forwardAckStatelessly(request));
+    public void datagram(Listener at, byte[] data, InetSocketAddress from) {
+        SIPMessage message = parse(at, data, from);
+        if (message instanceof SIPRequest request) {
+            Via via = request.getTopmostVia();
+            try {
+                // RFC 3261 18.2.1 and RFC 3581: where the request really came from, for its responses
+                if (!from.getAddress().getHostAddress().equals(via.getHost())) {
+                    via.setReceived(from.getAddress().getHostAddress());
+                }
+                if (via.hasParameter(Via.RPORT)) {
+                    via.setParameter(Via.RPORT, Integer.toString(from.getPort()));
+                }
+            } catch (java.text.ParseException e) {
+                throw new IllegalStateException("cannot set received/rport", e);
             }
+            int port = via.hasParameter(Via.RPORT) ? from.getPort() : via.getPort() > 0 ? via.getPort() : 5060;
+            onRequest(request, at, at.datagramsTo(new InetSocketAddress(from.getAddress(), port)));
+        } else if (message instanceof SIPResponse response) {
+            onResponse(response);
+        }
+    }
+
+    /** A request or response from a TCP connection, parsed by the stack's reading thread of that connection. */
+    @Override
+    public void stream(SIPMessage message, MessageChannel channel) {
+        Listener at = tcpListeners.get(channel.getMessageProcessor());
+        if (at == null) {
+            log.warn("SIP proxy {}: message from {}:{} on an unknown listening point: dropped", stackName, channel
+                    .getPeerAddress(), channel.getPeerPort());
             return;
         }
-        ServerTransaction server = event.getServerTransaction();
+        String invalid = Validation.invalid(message);
+        if (invalid != null) {
+            rejectInvalid(at, message, invalid, new Listener.TcpLink(at, channel), channel.getPeerAddress() + ":"
+                    + channel.getPeerPort());
+        } else if (message instanceof SIPRequest request) {
+            onRequest(request, at, new Listener.TcpLink(at, channel));
+        } else {
+            onResponse((SIPResponse) message);
+        }
+    }
+
+    private SIPMessage parse(Listener at, byte[] data, InetSocketAddress from) {
+        SIPMessage message;
         try {
-            if (server == null) {
-                server = provider.getNewServerTransaction(request);
+            message = new StringMsgParser().parseSIPMessage(data, true, false, null);
+        } catch (java.text.ParseException | RuntimeException e) {
+            malformed.reject(at.transport, from.toString(), Validation.UNPARSABLE, e.getMessage());
+            return null;
+        }
+        if (message == null) {
+            return null; // a keep-alive (CRLF)
+        }
+        String invalid = Validation.invalid(message);
+        if (invalid != null) {
+            int port = message instanceof SIPRequest r && r.getTopmostVia() != null && !r.getTopmostVia().hasParameter(
+                    Via.RPORT) && r.getTopmostVia().getPort() > 0 ? r.getTopmostVia().getPort() : from.getPort();
+            rejectInvalid(at, message, invalid, at.datagramsTo(new InetSocketAddress(from.getAddress(), port)), from
+                    .toString());
+            return null;
+        }
+        return message;
+    }
+
+    /** RFC 3261 8.2 and 16.3: a request that parsed but is not valid gets 400 when it can be answered; else nothing. */
+    private void rejectInvalid(Listener at, SIPMessage message, String reason, Link back, String source) {
+        malformed.reject(at.transport, source, Validation.metricReason(reason), reason);
+        if (message instanceof SIPRequest request && Validation.answerable(request)) {
+            try {
+                back.send(request.createResponse(400, reason));
+                metrics.reply(400);
+            } catch (java.io.IOException | RuntimeException e) {
+                log.debug("cannot answer an invalid request from {}: {}", source, e.toString());
             }
-            setTimers(server);
-        } catch (TransactionAlreadyExistsException e) {
-            return; // a retransmission racing its original: the transaction absorbs it
-        } catch (Exception e) {
-            log.warn("cannot create a server transaction for {} {}: {}", method, callId, e.toString());
+        }
+    }
+
+    private void onRequest(SIPRequest request, Listener at, Link from) {
+        String method = request.getMethod();
+        metrics.request(method);
+        String callId = request.getCallId().getCallId();
+        if (Request.ACK.equals(method)) {
+            ServerTx invite = txs.server(Transactions.serverKey(request));
+            if (invite != null && invite.ack()) {
+                return; // the ACK of a non-2xx final: hop by hop, it ends here
+            }
+            if (SipSupport.OWN_503_TAG.equals(request.getToTag())) {
+                return; // the ACK of a 503 refused before any transaction: no one downstream saw the INVITE
+            }
+            workers.execute(callId, () -> forwardAckStatelessly(request));
+            return;
+        }
+        String key = Transactions.serverKey(request);
+        ServerTx known = txs.server(key);
+        if (known != null) {
+            known.retransmission();
             return;
         }
         if (Request.CANCEL.equals(method)) {
-            ServerTransaction cancel = server;
-            // the CANCEL of an INVITE in progress is a follow-up of accepted work, never refused
-            boolean queued = invites.containsKey(inviteKey(request))
-                    ? workers.followUp(callId, () -> handleCancel(cancel))
-                    : workers.execute(callId, () -> handleCancel(cancel));
-            if (!queued) {
-                answerCancel(cancel, false); // at once: its transaction would absorb every retransmission
-            }
+            onCancel(request, key, from, callId);
             return;
         }
-        ProxyTransaction pt = new ProxyTransaction(this, server, request, provider);
-        server.setApplicationData(pt);
+        if (request.getToTag() == null && inFlight.get() >= config.maxInFlight()) {
+            refuseStatelessly(request, from); // before any transaction; requests in a dialog always pass
+            return;
+        }
+        ServerTx server = new ServerTx(txs, key, request, from);
+        ServerTx raced = txs.add(server);
+        if (raced != null) {
+            raced.retransmission();
+            return;
+        }
+        ProxyTransaction pt = new ProxyTransaction(this, server, request, at);
+        server.attach(pt);
         inFlight.incrementAndGet();
         if (Request.INVITE.equals(method)) {
-            invites.put(inviteKey(request), pt);
             try {
-                server.sendResponse(sip.response(100, "Trying", request));
+                server.respond((SIPResponse) sip.response(100, "Trying", request));
             } catch (Exception e) {
                 log.debug("cannot send 100 Trying for {}: {}", callId, e.toString());
             }
@@ -265,37 +338,82 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
         }
     }
 
-    private static String inviteKey(Request request) {
-        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
-        return (via == null ? "" : via.getBranch()) + "|" + SipSupport.callId(request);
-    }
-
-    private void handleCancel(ServerTransaction cancel) {
-        Request request = cancel.getRequest();
-        ProxyTransaction pt = invites.get(inviteKey(request));
-        answerCancel(cancel, pt != null);
-        if (pt != null) {
+    /** RFC 3261 9.2: a CANCEL is answered by its own transaction; the INVITE's is cancelled on the call's worker. */
+    private void onCancel(SIPRequest cancel, String key, Link from, String callId) {
+        ServerTx server = new ServerTx(txs, key, cancel, from);
+        ServerTx raced = txs.add(server);
+        if (raced != null) {
+            raced.retransmission();
+            return;
+        }
+        ServerTx invite = txs.server(Transactions.serverKey(cancel, Request.INVITE));
+        ProxyTransaction pt = invite == null ? null : invite.proxy();
+        // the CANCEL of an INVITE in progress is a follow-up of accepted work, never refused
+        if (pt == null || !workers.followUp(callId, () -> {
+            answerCancel(server, cancel, true);
             pt.onCancel();
+        })) {
+            answerCancel(server, cancel, false);
         }
     }
 
-    private void answerCancel(ServerTransaction cancel, boolean matched) {
-        Request request = cancel.getRequest();
+    private void answerCancel(ServerTx server, SIPRequest cancel, boolean matched) {
         try {
-            cancel.sendResponse(matched
-                    ? sip.response(200, "OK", request)
-                    : sip.response(481, "Call/Transaction Does Not Exist", request));
+            server.respond((SIPResponse) (matched
+                    ? sip.response(200, "OK", cancel)
+                    : sip.response(481, "Call/Transaction Does Not Exist", cancel)));
             metrics.reply(matched ? 200 : 481);
         } catch (Exception e) {
-            log.warn("cannot answer CANCEL {}: {}", SipSupport.callId(request), e.toString());
+            log.warn("cannot answer CANCEL {}: {}", SipSupport.callId(cancel), e.toString());
         }
     }
 
-    private void forwardAckStatelessly(Request received) {
-        Request ack = (Request) received.clone();
+    /**
+     * {@code sip.max_in_flight} requests are in flight: a new request gets 503 with Retry-After, sent without creating
+     * a transaction, so that overload never queues without bound. Its ACK is recognised by the To tag and ends here.
+     */
+    private void refuseStatelessly(SIPRequest request, Link from) {
+        String method = request.getMethod();
+        metrics.rejected(method);
+        metrics.reply(503);
         try {
-            javax.sip.header.MaxForwardsHeader mf = (javax.sip.header.MaxForwardsHeader) ack.getHeader(
-                    javax.sip.header.MaxForwardsHeader.NAME);
+            SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Server Overloaded");
+            busy.setHeader(sip.headers.createRetryAfterHeader(config.retryAfterSeconds()));
+            busy.getTo().setTag(SipSupport.OWN_503_TAG); // RFC 3261 8.2.6.2: a final response carries a To tag
+            from.send(busy);
+        } catch (java.io.IOException | java.text.ParseException | javax.sip.InvalidArgumentException e) {
+            log.warn("could not send 503 for {} to {}: {}", method, from, e.toString());
+        }
+    }
+
+    private void onResponse(SIPResponse response) {
+        ClientTx client = txs.client(Transactions.clientKey(response));
+        String callId = response.getCallId().getCallId();
+        if (client == null) {
+            // no transaction: a 2xx retransmission, or another branch's 2xx, to forward; the answer to a lost CANCEL is not
+            if (!Request.CANCEL.equals(response.getCSeq().getMethod())) {
+                workers.execute(callId, () -> forwardResponseStatelessly(response));
+            }
+            return;
+        }
+        if (client.onResponse(response) && client.branch != null) {
+            ProxyTransaction.Branch b = client.branch;
+            workers.followUp(callId, () -> b.owner.onResponse(b, response));
+        }
+    }
+
+    /** A client transaction had no final response in 64*T1 (Timer B or F), on the timer thread. */
+    private void onClientTimeout(ClientTx client) {
+        ProxyTransaction.Branch b = client.branch;
+        if (b != null) {
+            workers.followUp(SipSupport.callId(b.owner.request()), () -> b.owner.onTimeout(b));
+        }
+    }
+
+    private void forwardAckStatelessly(SIPRequest received) {
+        SIPRequest ack = (SIPRequest) received.clone();
+        try {
+            javax.sip.header.MaxForwardsHeader mf = ack.getMaxForwards();
             if (mf != null) {
                 if (mf.getMaxForwards() <= 0) {
                     return;
@@ -303,13 +421,14 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
                 mf.decrementMaxForwards();
             }
             sip.removeOwnRoutes(ack);
-            SipProvider out = sip.outbound(router().getNextHop(ack).getTransport());
+            Hop hop = router().getNextHop(ack);
+            Listener out = hop == null ? null : sip.outbound(hop.getTransport());
             if (out == null) {
                 log.warn("no listening point to forward ACK {} to {}", SipSupport.callId(ack), ack.getRequestURI());
                 return;
             }
             ack.addFirst(sip.via(out, SipSupport.stableBranch(received)));
-            out.sendRequest(ack);
+            out.linkTo(hop).send(ack);
         } catch (Exception e) {
             log.warn("cannot forward ACK {}: {}", SipSupport.callId(ack), e.toString());
         }
@@ -322,69 +441,25 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
             log.debug("stray response {} not for us: dropped", response.getStatusCode());
             return;
         }
-        Response up = SipSupport.stripOwnVia(response);
-        ViaHeader next = (ViaHeader) up.getHeader(ViaHeader.NAME);
-        SipProvider out = next == null ? null : sip.outbound(next.getTransport());
+        SIPResponse up = (SIPResponse) SipSupport.stripOwnVia(response);
+        Via next = up.getTopmostVia();
+        Listener out = next == null ? null : sip.outbound(next.getTransport());
         if (out == null) {
             return;
         }
+        // RFC 3261 18.2.2: to the address the request came from (received), and its port when it asked (rport)
+        String host = next.getReceived() != null ? next.getReceived() : next.getHost();
+        int port = next.getRPort() > 0 ? next.getRPort() : next.getPort() > 0 ? next.getPort() : 5060;
         try {
             metrics.reply(up.getStatusCode());
-            out.sendResponse(up);
+            Link link = out.reliable()
+                    ? out.linkTo(new HopImpl(host, port, out.transport))
+                    : out.datagramsTo(new InetSocketAddress(host, port));
+            link.send(up);
         } catch (Exception e) {
             log.warn("cannot forward {} {} statelessly: {}", up.getStatusCode(), SipSupport.callId(up), e
                     .toString());
         }
-    }
-
-    @Override
-    public void processResponse(ResponseEvent event) {
-        Response response = event.getResponse();
-        ClientTransaction client = event.getClientTransaction();
-        String callId = SipSupport.callId(response);
-        if (client == null) {
-            onStrayResponse(response);
-            return;
-        }
-        if (client.getApplicationData() instanceof ProxyTransaction.Branch b) {
-            workers.followUp(callId, () -> b.owner.onResponse(b, response));
-        }
-        // else: the answer to a CANCEL we sent, nothing to do
-    }
-
-    /** A response with no client transaction: a 2xx retransmission to forward; the answer to a lost CANCEL is not. */
-    private void onStrayResponse(Response response) {
-        javax.sip.header.CSeqHeader cseq = (javax.sip.header.CSeqHeader) response.getHeader(
-                javax.sip.header.CSeqHeader.NAME);
-        if (cseq != null && !Request.CANCEL.equals(cseq.getMethod())) {
-            workers.execute(SipSupport.callId(response), () -> forwardResponseStatelessly(response));
-        }
-    }
-
-    @Override
-    public void processTimeout(TimeoutEvent event) {
-        if (!event.isServerTransaction() && event.getClientTransaction()
-                .getApplicationData() instanceof ProxyTransaction.Branch b) {
-            workers.followUp(SipSupport.callId(b.owner.request()), () -> b.owner.onTimeout(b));
-        }
-    }
-
-    @Override
-    public void processTransactionTerminated(TransactionTerminatedEvent event) {
-        if (event.isServerTransaction() && event.getServerTransaction()
-                .getApplicationData() instanceof ProxyTransaction pt) {
-            workers.followUp(SipSupport.callId(pt.request()), pt::onServerTerminated);
-        }
-    }
-
-    @Override
-    public void processIOException(IOExceptionEvent event) {
-        log.debug("I/O error with {}:{}/{}", event.getHost(), event.getPort(), event.getTransport());
-    }
-
-    @Override
-    public void processDialogTerminated(DialogTerminatedEvent event) {
-        // no dialogs: AUTOMATIC_DIALOG_SUPPORT is off
     }
 
     @Override
@@ -401,9 +476,6 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     @Override
     public void finished(ProxyTransaction transaction) {
         inFlight.decrementAndGet();
-        if (Request.INVITE.equals(transaction.request().getMethod())) {
-            invites.remove(inviteKey(transaction.request()), transaction);
-        }
     }
 
     @Override
@@ -423,8 +495,8 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
 
     @Override
     public int stackTransactions() {
-        SipStackImpl s = stack;
-        return s == null ? 0 : s.getServerTransactionTableSize() + s.getClientTransactionTableSize();
+        Transactions t = txs;
+        return t == null ? 0 : t.size();
     }
 
     @Override
@@ -453,11 +525,8 @@ public final class RealSipProxy implements SipProxy, Service, SipListener, Proxy
     }
 
     @Override
-    public void setTimers(javax.sip.Transaction transaction) {
-        transaction.setRetransmitTimer(config.t1Millis());
-        if (transaction instanceof gov.nist.javax.sip.TransactionExt ext) {
-            ext.setTimerT4(config.t4Millis());
-        }
+    public Transactions transactions() {
+        return txs;
     }
 
     @Override

@@ -13,9 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sip.InvalidArgumentException;
-import javax.sip.ListeningPoint;
 import javax.sip.SipException;
-import javax.sip.SipProvider;
 import javax.sip.address.Address;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
@@ -39,26 +37,21 @@ final class SipSupport {
     final HeaderFactory headers;
     final MessageFactory messages;
     private final Set<String> ours = new HashSet<>();
-    private final Map<String, SipProvider> outbound = new LinkedHashMap<>();
+    private final Map<String, Listener> outbound = new LinkedHashMap<>();
 
-    SipSupport(AddressFactory addresses, HeaderFactory headers, MessageFactory messages, List<SipProvider> providers) {
+    SipSupport(AddressFactory addresses, HeaderFactory headers, MessageFactory messages, List<Listener> listeners) {
         this.addresses = addresses;
         this.headers = headers;
         this.messages = messages;
-        for (SipProvider p : providers) {
-            ListeningPoint lp = p.getListeningPoints()[0];
-            ours.add(lp.getIPAddress() + ":" + lp.getPort());
-            outbound.putIfAbsent(lp.getTransport().toLowerCase(Locale.ROOT), p);
+        for (Listener l : listeners) {
+            ours.add(l.ip + ":" + l.port);
+            outbound.putIfAbsent(l.transport, l);
         }
     }
 
-    /** The provider that sends on {@code transport}, or null when the proxy does not listen on it. */
-    SipProvider outbound(String transport) {
+    /** The listening point that sends on {@code transport}, or null when the proxy does not listen on it. */
+    Listener outbound(String transport) {
         return outbound.get(transport.toLowerCase(Locale.ROOT));
-    }
-
-    static ListeningPoint point(SipProvider provider) {
-        return provider.getListeningPoints()[0];
     }
 
     boolean isOurs(URI uri) {
@@ -84,32 +77,34 @@ final class SipSupport {
     }
 
     /** Adds our Record-Route; two of them when the request leaves by another listening point than it came in. */
-    void addRecordRoute(Request request, SipProvider in, SipProvider out) throws ParseException, SipException {
+    void addRecordRoute(Request request, Listener in, Listener out) throws ParseException, SipException {
         if (in != out) {
-            request.addFirst(headers.createRecordRouteHeader(selfAddress(point(in))));
+            request.addFirst(headers.createRecordRouteHeader(selfAddress(in)));
         }
-        request.addFirst(headers.createRecordRouteHeader(selfAddress(point(out))));
+        request.addFirst(headers.createRecordRouteHeader(selfAddress(out)));
     }
 
-    private Address selfAddress(ListeningPoint lp) throws ParseException {
-        SipURI uri = addresses.createSipURI(null, lp.getIPAddress());
-        uri.setPort(lp.getPort());
-        if (!"udp".equalsIgnoreCase(lp.getTransport())) {
-            uri.setTransportParam(lp.getTransport().toLowerCase(Locale.ROOT));
+    private Address selfAddress(Listener l) throws ParseException {
+        SipURI uri = addresses.createSipURI(null, l.ip);
+        uri.setPort(l.port);
+        if (!"udp".equals(l.transport)) {
+            uri.setTransportParam(l.transport);
         }
         uri.setLrParam();
         return addresses.createAddress(uri);
     }
 
     /** Our Via for a message sent by {@code out}; a random branch when {@code branch} is null. */
-    ViaHeader via(SipProvider out, String branch) throws ParseException, InvalidArgumentException {
-        ListeningPoint lp = point(out);
-        ViaHeader via = headers.createViaHeader(lp.getIPAddress(), lp.getPort(), lp.getTransport(), branch != null
+    ViaHeader via(Listener out, String branch) throws ParseException, InvalidArgumentException {
+        ViaHeader via = headers.createViaHeader(out.ip, out.port, out.transport.toUpperCase(Locale.ROOT), branch != null
                 ? branch
                 : randomBranch());
         via.setRPort();
         return via;
     }
+
+    /** The To tag of the proxy's 503 sent without a transaction (overload), by which its ACK is recognised. */
+    static final String OWN_503_TAG = "sq503";
 
     /** The start of every branch of our client transactions, lower case as the stack's transaction ids are. */
     static final String BRANCH_PREFIX_LOWER_CASE = "z9hg4bk-sq-";

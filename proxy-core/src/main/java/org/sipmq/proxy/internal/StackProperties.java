@@ -39,7 +39,7 @@ final class StackProperties {
                 .maxTxLifetimeNonInviteSeconds()));
         // Not MAX_CLIENT_TRANSACTIONS / MAX_SERVER_TRANSACTIONS: when full, the stack blocks the sending thread or
         // drops silently. The overload valve answers 503 instead.
-        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", OverloadValve.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", StackValve.class.getName());
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");

@@ -1,7 +1,6 @@
 package org.sipmq.proxy.internal;
 
 import gov.nist.javax.sip.SipStackImpl;
-import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.MessageProcessorFactory;
 import gov.nist.javax.sip.stack.OIOMessageProcessorFactory;
@@ -21,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stack's message processors (property {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): the stock ones,
- * except that a UDP listening point receives into one reused buffer. The stock UDP processor allocates a new buffer
- * of the largest datagram size (64 KiB) for every datagram it reads, so a proxy at a few thousand calls per second
- * allocates gigabytes per second only to zero them; this one copies each datagram out at its own length (a SIP
- * message is typically under 1 KiB) and hands it to the same queue and processing threads as the stock one.
+ * The stack's message processors (property {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): the stock ones for
+ * TCP; for UDP, one whose reading thread receives every datagram into one reused buffer and hands a copy of exactly
+ * its length to the proxy ({@link StackValve.Inbound#datagram}), which parses it and runs its transaction layer. The
+ * stock UDP processor allocates a new 64 KiB buffer per datagram and queues it to a second thread that runs the stack's
+ * own transactions: a hand-off and a 64 KiB allocation per datagram that the proxy does not need.
  */
 public final class UdpProcessorFactory implements MessageProcessorFactory {
     private final OIOMessageProcessorFactory stock = new OIOMessageProcessorFactory();
@@ -59,8 +58,10 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
     static final class ReusingBufferProcessor extends UDPMessageProcessor {
         private static final Logger log = LoggerFactory.getLogger(ReusingBufferProcessor.class);
 
-        /** The same list as the stock (raw) {@code messageChannels}, which stop() walks even before run() starts. */
+        /** The same list as the stock (raw) {@code messageChannels}, which stop() walks; it stays empty. */
         private final LinkedList<UDPMessageChannel> channels = new LinkedList<>();
+        private volatile StackValve.Inbound inbound;
+        private volatile Listener listener;
 
         ReusingBufferProcessor(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
             super(address, stack, port);
@@ -72,22 +73,30 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
             return sock.getReceiveBufferSize();
         }
 
+        /** The socket every datagram of this listening point is received on and sent from. */
+        java.net.DatagramSocket socket() {
+            return sock;
+        }
+
+        /** Where datagrams go from now on; until this is called they are dropped (the proxy is starting). */
+        void deliverTo(StackValve.Inbound inbound, Listener listener) {
+            this.listener = listener;
+            this.inbound = inbound;
+        }
+
         @Override
         public void run() {
-            String name = ((SipStackImpl) sipStack).getStackName() + "-UDPMessageChannelThread-";
-            for (int i = 0; i < StackProperties.UDP_THREADS; i++) {
-                channels.add(new ProcessingThread(sipStack, this, name + i));
-            }
             byte[] buffer = new byte[Math.min(sipStack.getMaxMessageSize(), SipStackImpl.MAX_DATAGRAM_SIZE)];
             DatagramPacket in = new DatagramPacket(buffer, buffer.length);
             while (isRunning) {
                 try {
                     in.setLength(buffer.length);
                     sock.receive(in);
-                    int length = in.getLength();
-                    DatagramPacket copy = new DatagramPacket(Arrays.copyOf(buffer, length), length, in
-                            .getSocketAddress());
-                    messageQueue.offer(new DatagramQueuedMessageDispatch(copy, System.currentTimeMillis()));
+                    StackValve.Inbound to = inbound;
+                    if (to != null) {
+                        to.datagram(listener, Arrays.copyOf(buffer, in.getLength()), (java.net.InetSocketAddress) in
+                                .getSocketAddress());
+                    }
                 } catch (SocketTimeoutException e) {
                     // only when the stack's thread auditor sets a timeout: nothing to do
                 } catch (SocketException e) {
@@ -96,18 +105,15 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
                     }
                     log.warn("UDP receive on {}:{} failed: {}", getIpAddress().getHostAddress(), getPort(), e
                             .toString());
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException e) {
                     log.warn("UDP receive on {}:{} failed: {}", getIpAddress().getHostAddress(), getPort(), e
                             .toString());
+                } catch (RuntimeException | StackOverflowError e) {
+                    // whatever one datagram does to the parser or the proxy, the listening point keeps reading
+                    log.error("UDP datagram on {}:{} could not be handled", getIpAddress().getHostAddress(),
+                            getPort(), e);
                 }
             }
-        }
-    }
-
-    /** The stock processing thread: parses a queued datagram and hands it to the transaction layer. */
-    private static final class ProcessingThread extends UDPMessageChannel {
-        ProcessingThread(SIPTransactionStack stack, UDPMessageProcessor processor, String threadName) {
-            super(stack, processor, threadName);
         }
     }
 }

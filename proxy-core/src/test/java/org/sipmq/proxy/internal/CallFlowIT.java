@@ -303,14 +303,14 @@ class CallFlowIT {
         assertThat(call.bye().getStatusCode()).isEqualTo(200);
         assertThat(byes).hasSize(1);
         RealSipProxy real = (RealSipProxy) proxy.proxy();
-        javax.sip.ServerTransaction lingering = real.serverTransaction(byes.get(0));
+        ServerTx lingering = real.serverTransaction(byes.get(0));
         assertThat(lingering).as("the BYE's server transaction, in Timer J (3.2 s here)").isNotNull();
+        assertThat(lingering.state()).isEqualTo(ServerTx.State.COMPLETED);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (lingering.getApplicationData() != null && System.nanoTime() < deadline) {
+        while (lingering.proxy() != null && System.nanoTime() < deadline) {
             Thread.sleep(10); // the worker unlinks it right after sending the 200 that alice already has
         }
-        assertThat(lingering.getApplicationData()).as("the proxy's state, reachable from the lingering transaction")
-                .isNull();
+        assertThat(lingering.proxy()).as("the proxy's state, reachable from the lingering transaction").isNull();
         assertNoTransactionLeftAfterTimers();
     }
 

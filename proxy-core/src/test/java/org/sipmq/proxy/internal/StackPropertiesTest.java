@@ -13,7 +13,7 @@ class StackPropertiesTest {
     void neverBoundsTransactionsInTheStackBecauseThatBlocksTheSendingThread() {
         assertThat(p).doesNotContainKeys("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS",
                 "gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS");
-        assertThat(p.getProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE")).isEqualTo(OverloadValve.class.getName());
+        assertThat(p.getProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE")).isEqualTo(StackValve.class.getName());
     }
 
     @Test
