@@ -264,6 +264,12 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         if (message == null) {
             return null; // a keep-alive (CRLF)
         }
+        // $si, $sp and the like read these, as they read them from the stack's own channels
+        message.setRemoteAddress(from.getAddress());
+        message.setRemotePort(from.getPort());
+        message.setPeerPacketSourceAddress(from.getAddress());
+        message.setPeerPacketSourcePort(from.getPort());
+        message.setLocalPort(at.port);
         String invalid = Validation.invalid(message);
         if (invalid != null) {
             int port = message instanceof SIPRequest r && r.getTopmostVia() != null && !r.getTopmostVia().hasParameter(
