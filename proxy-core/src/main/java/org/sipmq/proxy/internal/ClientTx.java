@@ -23,9 +23,9 @@ final class ClientTx {
     final String key;
     final boolean invite;
     final Link link;
-    final SIPRequest request;
-    /** The proxy's branch this transaction carries; null for a CANCEL, whose answers end here. */
-    final ProxyTransaction.Branch branch;
+    private SIPRequest request;
+    /** The proxy's branch this transaction carries until its final response; null for a CANCEL. */
+    private ProxyTransaction.Branch branch;
     private final Transactions txs;
     private State state = State.CALLING;
     private byte[] bytes;
@@ -64,26 +64,29 @@ final class ClientTx {
         return state;
     }
 
-    /** A response for this transaction; true when it goes on to the proxy (false: a retransmission, absorbed). */
-    synchronized boolean onResponse(SIPResponse response) {
+    /**
+     * A response for this transaction: returns the proxy's branch it goes on to, or null (a retransmission, absorbed;
+     * or the answer to a CANCEL).
+     */
+    synchronized ProxyTransaction.Branch onResponse(SIPResponse response) {
         int code = response.getStatusCode();
         if (state == State.COMPLETED || state == State.TERMINATED) {
             if (state == State.COMPLETED && invite && code >= 300) {
                 resendAck();
             }
-            return false;
+            return null;
         }
+        ProxyTransaction.Branch to = branch;
         if (code < 200) {
             state = State.PROCEEDING; // an INVITE stops retransmitting; a non-INVITE goes on at T2
-            return true;
+            return to;
         }
         timeout.tx = null;
         if (invite && code < 300) {
             end();
-            return true;
+            return to;
         }
         state = State.COMPLETED;
-        bytes = null;
         if (invite) {
             try {
                 ack = request.createErrorAck((To) response.getTo());
@@ -92,17 +95,24 @@ final class ClientTx {
                 log.debug("cannot send the ACK of {} for {}: {}", code, key, e.toString());
             }
         }
+        // Lingering, it keeps only what absorbing retransmissions needs: not the proxy's state, not parsed messages.
+        branch = null;
+        request = null;
+        bytes = null;
+        if (ackBytes != null) {
+            ack = null;
+        }
         long linger = link.reliable() ? 0 : invite ? Transactions.TIMER_D_MILLIS : txs.t4;
         if (linger == 0) {
             end();
         } else {
             txs.timers.schedule(linger, new Linger());
         }
-        return true;
+        return to;
     }
 
     private void resendAck() {
-        if (ack == null) {
+        if (ack == null && ackBytes == null) {
             return;
         }
         try {
@@ -119,6 +129,19 @@ final class ClientTx {
     private void end() {
         state = State.TERMINATED;
         txs.remove(this);
+    }
+
+    /** Timer B or F fired: returns the branch that timed out, or null, and ends the transaction. */
+    private synchronized ProxyTransaction.Branch expire() {
+        if (!timesOut()) {
+            return null;
+        }
+        ProxyTransaction.Branch b = branch;
+        branch = null;
+        request = null;
+        bytes = null;
+        end();
+        return b;
     }
 
     /** Timers A and E: the request again, the interval doubling (for a non-INVITE up to T2). */
@@ -172,8 +195,9 @@ final class ClientTx {
         @Override
         public void fire() {
             ClientTx t = tx;
-            if (t != null && t.expire()) {
-                t.txs.timedOut(t);
+            ProxyTransaction.Branch b = t == null ? null : t.expire();
+            if (b != null) {
+                t.txs.timedOut(b);
             }
         }
     }
@@ -181,14 +205,6 @@ final class ClientTx {
     /** An INVITE in Proceeding waits for Timer C instead (RFC 3261 17.1.1.2). */
     private synchronized boolean timesOut() {
         return state == State.CALLING || (!invite && state == State.PROCEEDING);
-    }
-
-    private synchronized boolean expire() {
-        if (!timesOut()) {
-            return false;
-        }
-        end();
-        return true;
     }
 
     /** Timers D and K: ends the transaction after it absorbed late retransmissions of its final response. */

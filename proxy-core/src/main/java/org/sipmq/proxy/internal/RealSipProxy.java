@@ -402,18 +402,15 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             }
             return;
         }
-        if (client.onResponse(response) && client.branch != null) {
-            ProxyTransaction.Branch b = client.branch;
+        ProxyTransaction.Branch b = client.onResponse(response);
+        if (b != null) {
             workers.followUp(callId, () -> b.owner.onResponse(b, response));
         }
     }
 
     /** A client transaction had no final response in 64*T1 (Timer B or F), on the timer thread. */
-    private void onClientTimeout(ClientTx client) {
-        ProxyTransaction.Branch b = client.branch;
-        if (b != null) {
-            workers.followUp(SipSupport.callId(b.owner.request()), () -> b.owner.onTimeout(b));
-        }
+    private void onClientTimeout(ProxyTransaction.Branch b) {
+        workers.followUp(SipSupport.callId(b.owner.request()), () -> b.owner.onTimeout(b));
     }
 
     private void forwardAckStatelessly(SIPRequest received) {

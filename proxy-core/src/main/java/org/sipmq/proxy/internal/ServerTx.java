@@ -75,7 +75,9 @@ final class ServerTx {
             return;
         }
         state = State.COMPLETED;
-        last = response;
+        // over UDP the encoding is all a retransmission needs: the parsed response (kilobytes of objects) would
+        // otherwise stay reachable for the whole linger, 32 s of every young collection copying it
+        last = bytes == null ? response : null;
         lastBytes = bytes;
         if (!invite) {
             lingerThenEnd(link.reliable() ? 0 : txs.timeout()); // Timer J
@@ -90,7 +92,7 @@ final class ServerTx {
 
     /** The request came again: the latest response goes again, if there is one to repeat. */
     synchronized void retransmission() {
-        if ((state == State.PROCEEDING || state == State.COMPLETED) && last != null) {
+        if ((state == State.PROCEEDING || state == State.COMPLETED) && (last != null || lastBytes != null)) {
             resend();
         }
     }
@@ -122,7 +124,7 @@ final class ServerTx {
         try {
             link.resend(last, lastBytes);
         } catch (IOException e) {
-            log.debug("cannot resend {} for {}: {}", last.getStatusCode(), key, e.toString());
+            log.debug("cannot resend the response for {}: {}", key, e.toString());
         }
     }
 

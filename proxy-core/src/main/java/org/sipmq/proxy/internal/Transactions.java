@@ -22,12 +22,12 @@ final class Transactions {
     final long t1;
     final long t4;
     final SipTimers timers;
-    private final Consumer<ClientTx> onTimeout;
+    private final Consumer<ProxyTransaction.Branch> onTimeout;
     private final ConcurrentHashMap<String, ServerTx> servers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ClientTx> clients = new ConcurrentHashMap<>();
 
-    /** {@code onTimeout} runs on the timer thread when a client transaction got no final response in 64*T1. */
-    Transactions(long t1Millis, long t4Millis, SipTimers timers, Consumer<ClientTx> onTimeout) {
+    /** {@code onTimeout} runs on the timer thread when a branch's client transaction got no final response in 64*T1. */
+    Transactions(long t1Millis, long t4Millis, SipTimers timers, Consumer<ProxyTransaction.Branch> onTimeout) {
         this.t1 = t1Millis;
         this.t4 = t4Millis;
         this.timers = timers;
@@ -89,8 +89,8 @@ final class Transactions {
         clients.remove(tx.key, tx);
     }
 
-    void timedOut(ClientTx tx) {
-        onTimeout.accept(tx);
+    void timedOut(ProxyTransaction.Branch branch) {
+        onTimeout.accept(branch);
     }
 
     /** Server and client transactions held, lingering ones included. */
