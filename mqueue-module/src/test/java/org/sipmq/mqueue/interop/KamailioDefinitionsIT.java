@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.interop.SippAdds.Add;
+import org.sipmq.proxy.ConfigException;
+import org.sipmq.proxy.Sipmq;
 
 /**
  * Queue definitions move over unchanged: the same {@code modparam("mqueue", ...)} lines, Kamailio's quirks included,
@@ -38,6 +41,7 @@ class KamailioDefinitionsIT {
             modparam("mqueue", "mqueue", "name=sp2; size =2;addmode= 1")
             modparam("mqueue", "mqueue", "name='q x';size=2")
             modparam("mqueue", "mqueue", "name=\\"q=y\\";addmode=2")
+            modparam("mqueue", "mqueue", "name=\\"q; x\\"")
             modparam("mqueue", "mqueue_name", "with spaces")
             modparam("mqueue", "mqueue_name", "name=n,size=1")
             modparam("mqueue", "mqueue", "name=plain")
@@ -96,7 +100,7 @@ class KamailioDefinitionsIT {
         // And what Kamailio answered is what the definitions mean (so that both cannot be wrong the same way).
         assertThat(kamailioSizes.toString()).isEqualTo("[{\"name\":\"plain\",\"size\":3},"
                 + "{\"name\":\"name=n,size=1\",\"size\":1},{\"name\":\"with spaces\",\"size\":3},"
-                + "{\"name\":\"q=y\",\"size\":1},{\"name\":\"q x\",\"size\":2},{\"name\":\"sp2\",\"size\":2},"
+                + "{\"name\":\"q; x\",\"size\":0},{\"name\":\"q=y\",\"size\":1},{\"name\":\"q x\",\"size\":2},{\"name\":\"sp2\",\"size\":2},"
                 + "{\"name\":\"sp\",\"size\":2},{\"name\":\"up\",\"size\":3},{\"name\":\"Up\",\"size\":2},"
                 + "{\"name\":\"g0a2\",\"size\":3},{\"name\":\"g2a1\",\"size\":2},{\"name\":\"g2\",\"size\":2},"
                 + "{\"name\":\"g0\",\"size\":4}]");
@@ -105,6 +109,57 @@ class KamailioDefinitionsIT {
                         "[{\"key\":\"k1\",\"val\":\"3\"},{\"key\":\"k3\",\"val\":\"4\"},{\"key\":\"k4\",\"val\":\"5\"}]");
         assertThat(kamailioItems.get("g2a1").toString())
                 .isEqualTo("[{\"key\":\"j\",\"val\":\"3\"},{\"key\":\"l\",\"val\":\"4\"}]");
+    }
+
+    /** Lines that stop start-up in Kamailio and in sipmq alike (each alone in a file). */
+    static final List<String> REFUSED_BY_BOTH = List.of("name=a;;size=1", "size=1", "name=", "name=a;foo=1",
+            "name=my queue");
+
+    /**
+     * Lines Kamailio takes (silently guessing) and sipmq refuses with an error naming the attribute: the stricter
+     * definitions of docs/mqueue.md, each checked here against Kamailio itself.
+     */
+    static final List<String> REFUSED_BY_SIPMQ_ONLY = List.of("name=a;size=abc", "name=a;size=3x", "name=a;size=-1",
+            "name=a;addmode=3", "name=a;size=1;size=2", "name=a,size=1", "name=a;size");
+
+    /** And one the other way: Kamailio refuses leading whitespace, sipmq trims it. */
+    static final String LEADING_SPACE = "  name=a;size=1";
+
+    @Test
+    void linesKamailioRefusesStopSipmqTooAndTheStricterOnesAreTheDocumentedOnes() {
+        List<String> wrong = new java.util.ArrayList<>();
+        for (String line : REFUSED_BY_BOTH) {
+            check(line, false, false, wrong);
+        }
+        for (String line : REFUSED_BY_SIPMQ_ONLY) {
+            check(line, true, false, wrong);
+        }
+        check(LEADING_SPACE, false, true, wrong);
+        // A name defined twice, by either kind of line.
+        String twice = "modparam(\"mqueue\", \"mqueue\", \"name=a\")\nmodparam(\"mqueue\", \"mqueue_name\", \"a\")";
+        checkLines(twice, false, false, wrong);
+        assertThat(wrong).isEmpty();
+    }
+
+    private static void check(String definition, boolean kamailioStarts, boolean sipmqStarts, List<String> wrong) {
+        checkLines("modparam(\"mqueue\", \"mqueue\", \"" + definition.replace("\"", "\\\"") + "\")", kamailioStarts,
+                sipmqStarts, wrong);
+    }
+
+    private static void checkLines(String lines, boolean kamailioStarts, boolean sipmqStarts, List<String> wrong) {
+        boolean kamailio = KamailioProcess.accepts(dir, lines);
+        boolean sipmq;
+        try {
+            Sipmq.configure("interop.cfg", lines + "\n", new MQueueModule());
+            sipmq = true;
+        } catch (ConfigException e) {
+            sipmq = false;
+        }
+        if (kamailio != kamailioStarts || sipmq != sipmqStarts) {
+            wrong.add(lines + ": Kamailio " + (kamailio ? "starts" : "refuses") + ", sipmq "
+                    + (sipmq ? "starts" : "refuses") + " (expected: Kamailio " + (kamailioStarts ? "starts" : "refuses")
+                    + ", sipmq " + (sipmqStarts ? "starts" : "refuses") + ")");
+        }
     }
 
     /** Every queue's items, by name, in get_sizes order. */

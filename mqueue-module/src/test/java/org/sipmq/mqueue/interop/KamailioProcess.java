@@ -116,6 +116,20 @@ final class KamailioProcess implements RpcPeer, AutoCloseable {
         return k;
     }
 
+    /**
+     * Kamailio's own configuration check ({@code kamailio -c}) of a file with these {@code modparam("mqueue", ...)}
+     * lines: true when Kamailio would start with them. Only for lines without a dbmode: Kamailio loads and clears a
+     * dbmode 1/2 table while it reads the line, even in a check.
+     */
+    static boolean accepts(Path dir, String mqueueModparams) {
+        if (mqueueModparams.contains("dbmode")) {
+            throw new IllegalArgumentException("a configuration check would load and clear dbmode tables");
+        }
+        Path cfg = write(dir, "check-" + System.nanoTime() + ".cfg",
+                config(FreePorts.udpAndTcp(), FreePorts.udpAndTcp(), dir, false, mqueueModparams));
+        return run(List.of(BINARY, "-f", cfg.toString(), "-c")).contains("config file ok");
+    }
+
     private static String config(int sipPort, int rpcPort, Path dir, boolean db, String mqueueModparams) {
         return "#!KAMAILIO\n" //
                 + "debug=2\n" //
