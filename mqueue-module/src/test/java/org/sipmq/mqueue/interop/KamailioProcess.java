@@ -130,6 +130,12 @@ final class KamailioProcess implements RpcPeer, AutoCloseable {
         return run(List.of(BINARY, "-f", cfg.toString(), "-c")).contains("config file ok");
     }
 
+    /** Kamailio's check ({@code kamailio -c}) of a whole configuration file's text: its output. */
+    static String checkOutput(Path dir, String cfgText) {
+        Path cfg = write(dir, "check-" + System.nanoTime() + ".cfg", cfgText);
+        return run(List.of(BINARY, "-f", cfg.toString(), "-c"));
+    }
+
     private static String config(int sipPort, int rpcPort, Path dir, boolean db, String mqueueModparams) {
         return "#!KAMAILIO\n" //
                 + "debug=2\n" //
