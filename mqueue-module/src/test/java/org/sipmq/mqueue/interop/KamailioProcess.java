@@ -222,13 +222,23 @@ final class KamailioProcess implements RpcPeer, AutoCloseable {
         }
     }
 
+    /** Kills by PID whatever is left, and waits for it: a test never leaves a Kamailio process behind. */
     private void kill(List<ProcessHandle> children) {
-        if (process.isAlive()) {
-            process.destroyForcibly();
+        List<ProcessHandle> all = new java.util.ArrayList<>(children);
+        all.add(process.toHandle());
+        for (ProcessHandle p : all) {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
         }
-        for (ProcessHandle child : children) {
-            if (child.isAlive()) {
-                child.destroyForcibly();
+        for (ProcessHandle p : all) {
+            try {
+                p.onExit().get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("Kamailio process " + p.pid() + " still runs after SIGKILL", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
     }

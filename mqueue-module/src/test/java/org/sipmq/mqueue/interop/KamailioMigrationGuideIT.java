@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueues;
@@ -33,7 +34,8 @@ import org.sipmq.proxy.TimerRoutes;
  * here). Neither side touches a database: the check runs with the queue's dbmode set to 0, since Kamailio loads and
  * clears a dbmode 1 table even in a check.
  */
-class MigrationGuideIT {
+@Timeout(60)
+class KamailioMigrationGuideIT {
     static final Path GUIDE = Path.of("..", "docs", "migrating-from-kamailio.md");
 
     @TempDir
