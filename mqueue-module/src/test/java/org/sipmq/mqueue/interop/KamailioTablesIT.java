@@ -58,7 +58,8 @@ class KamailioTablesIT {
         try (Connection c = DriverManager.getConnection(JDBC_URL + "&connectTimeout=3000")) {
             c.isValid(3);
         } catch (SQLException e) {
-            fail("MariaDB is not reachable at 127.0.0.1:3306 (" + e.getMessage() + "). These tests need it:"
+            fail("MariaDB is not reachable at " + JDBC_URL.replaceFirst("\\?.*", "") + " (" + e.getMessage()
+                    + "). These tests need it:"
                     + " start it with `start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd`,"
                     + " then `mysql -h127.0.0.1 -uroot -e 'CREATE DATABASE IF NOT EXISTS test'` (or run"
                     + " 'bash .ci/run'; -Dsipmq.test.mysql.url and -Dsipmq.test.mysql.kamailio.url point at another"
