@@ -123,6 +123,33 @@ class KamailioTablesIT {
         assertThat(rows(t)).as("dbmode 2 never saves, not even an item left in the queue").isEmpty();
     }
 
+    @Test
+    void loadingAppliesSizeAndAddmodeAsKamailiosLoadDoes() throws Exception {
+        String[] rows = {"a", "1", "b", "2", "a", "3", "c", "4", "b", "5", "d", "6"};
+        String t = newTable();
+        for (int i = 0; i < rows.length; i += 2) {
+            insert(t, rows[i], rows[i + 1]);
+        }
+        String line = dbUrlLine() + "modparam(\"mqueue\", \"mqueue\", \"name=" + t + ";size=3;addmode=2;dbmode=2\")";
+        JsonNode kamailioLoaded;
+        try (KamailioProcess kamailio = KamailioProcess.start(dir, line)) {
+            kamailioLoaded = kamailio.fetchAll(t);
+            kamailio.stop();
+        }
+        for (int i = 0; i < rows.length; i += 2) {
+            insert(t, rows[i], rows[i + 1]);
+        }
+        JsonNode sipmqLoaded;
+        try (SipmqPeer sipmq = SipmqPeer.start(line)) {
+            sipmqLoaded = sipmq.fetchAll(t);
+        }
+        assertThat(sipmqLoaded).as("the same rows loaded by sipmq vs Kamailio").isEqualTo(kamailioLoaded);
+        // addmode 2 moves a replaced key to the tail (b=2 goes when b=5 comes), size=3 drops the oldest (a=3 when d comes)
+        assertThat(kamailioLoaded.toString())
+                .isEqualTo(
+                        "[{\"key\":\"c\",\"val\":\"4\"},{\"key\":\"b\",\"val\":\"5\"},{\"key\":\"d\",\"val\":\"6\"}]");
+    }
+
     private static String dbUrlLine() {
         return "modparam(\"mqueue\", \"db_url\", \"" + DB_URL + "\")\n";
     }
