@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +128,7 @@ class KamailioDefinitionsIT {
 
     @Test
     void linesKamailioRefusesStopSipmqTooAndTheStricterOnesAreTheDocumentedOnes() {
-        List<String> wrong = new java.util.ArrayList<>();
+        List<String> wrong = new ArrayList<>();
         for (String line : REFUSED_BY_BOTH) {
             check(line, false, false, wrong);
         }

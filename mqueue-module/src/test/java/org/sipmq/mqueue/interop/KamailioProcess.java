@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.sipmq.proxy.testing.FreePorts;
 
 /**
@@ -224,7 +227,7 @@ final class KamailioProcess implements RpcPeer, AutoCloseable {
 
     /** Kills by PID whatever is left, and waits for it: a test never leaves a Kamailio process behind. */
     private void kill(List<ProcessHandle> children) {
-        List<ProcessHandle> all = new java.util.ArrayList<>(children);
+        List<ProcessHandle> all = new ArrayList<>(children);
         all.add(process.toHandle());
         for (ProcessHandle p : all) {
             if (p.isAlive()) {
@@ -234,7 +237,7 @@ final class KamailioProcess implements RpcPeer, AutoCloseable {
         for (ProcessHandle p : all) {
             try {
                 p.onExit().get(5, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 throw new AssertionError("Kamailio process " + p.pid() + " still runs after SIGKILL", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
