@@ -300,6 +300,12 @@ final class ProxyTransaction {
         }
     }
 
+    /** The server transaction outlived {@code sip.max_tx_lifetime_*} unanswered and was ended: nothing more is sent. */
+    void expired() {
+        finalSent = true;
+        finish();
+    }
+
     private boolean runReplyHooks(Branch b, Response response) {
         Contexts.Reply ctx = new Contexts.Reply(core.sip(), core.pvs(), response, b.request);
         try (CurrentMessage.Scope s = CurrentMessage.enter(new CurrentMessage(b.request, response,

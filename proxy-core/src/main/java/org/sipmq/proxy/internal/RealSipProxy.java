@@ -47,6 +47,8 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     private static final Logger log = LoggerFactory.getLogger(RealSipProxy.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
+    /** How often unanswered server transactions are checked against {@code sip.max_tx_lifetime_*}. */
+    private static final long LIFETIME_AUDIT_MILLIS = 5_000;
 
     private final ProxyConfig config;
     private final List<RoutingHook> hooks;
@@ -131,6 +133,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         }
         sip = new SipSupport(factory.createAddressFactory(), factory.createHeaderFactory(), factory
                 .createMessageFactory(), listeners);
+        timers.every(LIFETIME_AUDIT_MILLIS, this::expireUnanswered);
         timers.start();
         stack.start();
         log.info("SIP proxy {} listening on {}", stackName, config.listen());
@@ -409,6 +412,16 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     }
 
     /** A client transaction had no final response in 64*T1 (Timer B or F), on the timer thread. */
+    private void expireUnanswered() {
+        for (ProxyTransaction pt : txs.expireUnanswered(
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(config.maxTxLifetimeInviteSeconds()),
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(config.maxTxLifetimeNonInviteSeconds()))) {
+            log.warn("SIP proxy {}: {} {} had no final response in its lifetime (sip.max_tx_lifetime_*): released",
+                    stackName, pt.request().getMethod(), SipSupport.callId(pt.request()));
+            workers.followUp(SipSupport.callId(pt.request()), pt::expired);
+        }
+    }
+
     private void onClientTimeout(ProxyTransaction.Branch b) {
         workers.followUp(SipSupport.callId(b.owner.request()), () -> b.owner.onTimeout(b));
     }

@@ -30,10 +30,12 @@ final class ServerTx {
     private SIPResponse last;
     private byte[] lastBytes;
     private long retransmitInterval;
+    private final long created;
 
     ServerTx(Transactions txs, String key, SIPRequest request, Link link) {
         this.txs = txs;
         this.key = key;
+        this.created = txs.timers.now();
         this.invite = request.getMethod().equals(javax.sip.message.Request.INVITE);
         this.link = link;
     }
@@ -112,6 +114,20 @@ final class ServerTx {
             lingerThenEnd(link.reliable() ? 0 : txs.t4); // Timer I
         }
         return true;
+    }
+
+    /**
+     * Ends the transaction if it is still unanswered {@code lifetimeNanos} after it began ({@code sip.max_tx_lifetime_*},
+     * a safety net: every branch ends by its own timers); returns the proxy's state it held, or null.
+     */
+    synchronized ProxyTransaction expireIfOlder(long now, long inviteLifetimeNanos, long otherLifetimeNanos) {
+        boolean unanswered = state == State.TRYING || state == State.PROCEEDING;
+        if (!unanswered || now - created < (invite ? inviteLifetimeNanos : otherLifetimeNanos)) {
+            return null;
+        }
+        ProxyTransaction pt = proxy;
+        terminate();
+        return pt;
     }
 
     /** Ends the transaction now (a request a hook dropped). */

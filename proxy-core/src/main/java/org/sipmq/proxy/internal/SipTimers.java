@@ -61,6 +61,22 @@ final class SipTimers {
         sweep = sweeper.scheduleWithFixedDelay(this::sweep, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /** The timers' clock, in nanoseconds. */
+    long now() {
+        return clock.getAsLong();
+    }
+
+    /** Runs {@code task} on the timer thread every {@code periodMillis} (housekeeping). */
+    void every(long periodMillis, Runnable task) {
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("SIP housekeeping task failed", e); // this run, never the schedule
+            }
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
     /** Runs {@code task} once {@code delayMillis} have passed (to within a tick), unless it is moot by then. */
     void schedule(long delayMillis, Task task) {
         queues.computeIfAbsent(delayMillis, d -> new ConcurrentLinkedQueue<>()).add(new Entry(clock.getAsLong()

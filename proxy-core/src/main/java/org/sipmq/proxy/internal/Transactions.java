@@ -93,6 +93,23 @@ final class Transactions {
         onTimeout.accept(branch);
     }
 
+    /**
+     * Ends the server transactions still unanswered after their lifetime and returns the proxy's states they held
+     * (each to be finished on its call's worker). A scan of the table, run every few seconds: cheaper than a timer
+     * per transaction for a net that should never catch anything.
+     */
+    java.util.List<ProxyTransaction> expireUnanswered(long inviteLifetimeNanos, long otherLifetimeNanos) {
+        long now = timers.now();
+        java.util.List<ProxyTransaction> expired = new java.util.ArrayList<>();
+        for (ServerTx tx : servers.values()) {
+            ProxyTransaction pt = tx.expireIfOlder(now, inviteLifetimeNanos, otherLifetimeNanos);
+            if (pt != null) {
+                expired.add(pt);
+            }
+        }
+        return expired;
+    }
+
     /** Server and client transactions held, lingering ones included. */
     int size() {
         return servers.size() + clients.size();
