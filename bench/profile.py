@@ -4,8 +4,8 @@
 Usage: python3 bench/profile.py [--jar sample-proxy/target/sample-proxy.jar] [--rate 800] [--seconds 20]
                                 [--config-template bench.cfg] [--out bench/results/profile] [--name after]
 Writes NAME.collapsed (one line per stack, thread names first) and NAME.svg (bench/flamegraph.py), and prints the
-share of samples by thread group and the top frames. The profiler runs from the JVM's start (an agent attached to a
-loaded JVM later sets off recompilations), so the warm-up is in the profile too; the step's own samples dominate.
+share of samples by thread group and the top frames. The profiler is loaded at the JVM's start and started, through
+`jcmd JVMTI.agent_load`, only for the measured step: the warm-up (and most of the JIT's work) stays out of it.
 """
 import argparse
 import os
@@ -48,21 +48,32 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     sb.JAR = os.path.abspath(args.jar)
     collapsed = os.path.join(args.out, args.name + ".collapsed")
-    agent = f"-agentpath:{profiler_lib()}=start,event=cpu,interval=1ms,threads,file={collapsed},collapsed"
+    lib = profiler_lib()
     workdir = tempfile.mkdtemp(prefix="sipmq-profile-")
     kwargs = {"template": args.template} if args.template else {}
-    proxy = sb.Proxy(tempfile.mkdtemp(prefix="proxy-", dir=workdir), 0, ["-Xms512m", "-Xmx512m", agent], [],
+    proxy = sb.Proxy(tempfile.mkdtemp(prefix="proxy-", dir=workdir), 0, ["-Xms512m", "-Xmx512m", f"-agentpath:{lib}"], [],
                      **kwargs)
     try:
         sb.warm_up(workdir, proxy, args.warmup_seconds)
+        agent(proxy, lib, "start,event=cpu,interval=1ms,threads")
         r = sb.proxied_step(workdir, proxy, args.rate, args.seconds)
+        agent(proxy, lib, f"stop,file={collapsed},collapsed")
         print({k: r[k] for k in ("rate", "failed_pct", "proxy_cpu_ms_per_call")}, flush=True)
     finally:
-        proxy.stop()  # the agent writes the profile when the JVM exits
+        proxy.stop()
     with open(os.path.join(args.out, args.name + ".svg"), "w") as f:
         subprocess.run([sys.executable, os.path.join(HERE, "flamegraph.py"), collapsed,
                         f"sipmq proxy, {args.rate} calls/s, {args.name}"], stdout=f, check=True)
     summarize(collapsed)
+
+
+def agent(proxy, lib, options):
+    """Sends a command to the profiler already loaded in the proxy's JVM."""
+    # jcmd splits its arguments at commas unless the options are quoted
+    r = subprocess.run(["jcmd", str(proxy.proc.pid), "JVMTI.agent_load", lib, f'"{options}"'], check=True,
+                       capture_output=True, text=True, timeout=60)
+    if "ERROR" in r.stdout or "return code: 0" not in r.stdout:
+        raise SystemExit(f"async-profiler refused '{options}': {r.stdout.strip()}")
 
 
 def summarize(path):

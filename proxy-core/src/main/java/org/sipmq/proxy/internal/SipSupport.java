@@ -142,11 +142,13 @@ final class SipSupport {
         return r;
     }
 
-    /** A copy of a downstream response without our Via, ready to go upstream. */
+    /**
+     * The downstream response without our Via, ready to go upstream: the response itself, which each path uses once
+     * (after the reply hooks saw it whole); a copy would cost a deep clone of every header for every response.
+     */
     static Response stripOwnVia(Response response) {
-        Response copy = (Response) response.clone();
-        copy.removeFirst(ViaHeader.NAME);
-        return copy;
+        response.removeFirst(ViaHeader.NAME);
+        return response;
     }
 
     static String callId(Message message) {

@@ -10,7 +10,7 @@ class StackPropertiesTest {
     private final Properties p = StackProperties.of("s", ProxyConfig.builder().listen("udp:127.0.0.1:5060").build());
 
     @Test
-    void neverBoundsTransactionsInTheStackBecauseThatBlocksTheSendingThread() {
+    void everyMessageGoesToTheProxyNotToTheStacksTransactions() {
         assertThat(p).doesNotContainKeys("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS",
                 "gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS");
         assertThat(p.getProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE")).isEqualTo(StackValve.class.getName());
@@ -23,10 +23,7 @@ class StackPropertiesTest {
     }
 
     @Test
-    void oneReadingThreadPerUdpPointAndStaleDatagramsAreShed() {
-        assertThat(p.getProperty("gov.nist.javax.sip.THREAD_POOL_SIZE")).isEqualTo("1");
-        assertThat(p.getProperty("gov.nist.javax.sip.REENTRANT_LISTENER")).isEqualTo("true");
-        assertThat(p.getProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT")).isEqualTo("2000");
+    void udpDatagramsGoToTheProxysReadingThreadAndNoDialogsAreKept() {
         assertThat(p.getProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT")).isEqualTo("off");
         assertThat(p.getProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY")).isEqualTo(UdpProcessorFactory.class
                 .getName());
