@@ -1,0 +1,466 @@
+package org.sipmq.proxy.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sipmq.proxy.AdminEndpoint;
+import org.sipmq.proxy.AdminModule;
+import org.sipmq.proxy.ProxyModule;
+import org.sipmq.proxy.testing.AdminClient;
+import org.sipmq.proxy.testing.MalformedMessages;
+import org.sipmq.proxy.testing.PrometheusText;
+import org.sipmq.proxy.testing.TestProxy;
+import org.sipmq.proxy.testing.TestUserAgent;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bounded flood of malformed messages (the kinds of {@code bench/flood.py}: 300 datagrams/s over UDP and 300
+ * messages/s over TCP for 3 s) against a real proxy on 127.0.0.1, with an {@code OPTIONS} Max-Forwards 0 probe every
+ * 100 datagrams and real calls placed meanwhile. Every malformed request names a raw "sink" socket as its
+ * Request-URI, so that whatever the proxy forwards of them is seen. Bounds are generous: this tests correctness, the
+ * timing belongs to the bench.
+ */
+class FloodIT {
+    private static final int RATE = 300;
+    private static final int SECONDS = 3;
+    private static final int PROBE_EVERY = 100;
+    private static final int TCP_CONNECTIONS = 4;
+    private static final long PROBE_BOUND_MILLIS = 2_000;
+    private static final int CALLS = 3;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private TestProxy proxy;
+    private TestUserAgent alice;
+    private TestUserAgent bob;
+    private DatagramSocket sink;
+    private ServerSocket tcpSink;
+    /** "kind over transport" -> distinct Call-IDs the sink received, of messages sent as malformed. */
+    private final Map<String, Set<String>> forwarded = new ConcurrentHashMap<>();
+    /** The first line of one forwarded message of each kind. */
+    private final Map<String, String> forwardedExample = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        proxy = TestProxy.startWith("admin.listen = 127.0.0.1:0\n", ProxyModule.builder().build(), new AdminModule());
+        alice = TestUserAgent.start("alice");
+        bob = TestUserAgent.start("bob");
+        closeables.add(alice);
+        closeables.add(bob);
+        alice.useProxy(proxy.port(), "udp");
+        int sinkPort = org.sipmq.proxy.testing.FreePorts.udpAndTcp();
+        sink = new DatagramSocket(new InetSocketAddress("127.0.0.1", sinkPort));
+        sink.setSoTimeout(100);
+        closeables.add(sink);
+        // Requests that came by TCP leave by TCP: the sink listens there too, on the same port.
+        ServerSocket sinkTcp = new ServerSocket(sinkPort, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        closeables.add(sinkTcp);
+        Thread sinkAcceptor = new Thread(() -> acceptAndRecord(sinkTcp), "flood-it-sink-tcp");
+        sinkAcceptor.setDaemon(true);
+        sinkAcceptor.start();
+        tcpSink = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        closeables.add(tcpSink);
+        Thread acceptor = new Thread(this::acceptAndDrain, "flood-it-tcp-sink");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        logged.start();
+        root().addAppender(logged);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        root().detachAppender(logged);
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        proxy.close();
+    }
+
+    private static ch.qos.logback.classic.Logger root() {
+        return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    @Test
+    void probesAndCallsGetThroughAFloodOfMalformedMessagesAndNothingMalformedIsForwarded() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "flood-it");
+            t.setDaemon(true);
+            return t;
+        });
+        try (DatagramSocket flood = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                DatagramSocket probes = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            String target = "127.0.0.1:" + proxy.port();
+            Map<Integer, Long> probeSent = new ConcurrentHashMap<>();
+            Map<Integer, long[]> probeAnswered = new ConcurrentHashMap<>(); // n -> {millis, code}
+            Future<?> sinkReader = pool.submit(() -> readSink(SECONDS + 4));
+            Future<?> probeReader = pool.submit(() -> readProbes(probes, probeSent, probeAnswered, SECONDS + 4));
+            Future<?> udp = pool.submit(() -> floodUdp(flood, probes, target, probeSent));
+            Future<Map<String, Integer>> tcp = pool.submit(() -> floodTcp());
+
+            List<String> callProblems = new ArrayList<>();
+            Thread.sleep(300);
+            for (int i = 0; i < CALLS; i++) {
+                callProblems.addAll(call(i));
+            }
+            udp.get(SECONDS + 10, TimeUnit.SECONDS);
+            Map<String, Integer> tcpSent = tcp.get(SECONDS + 10, TimeUnit.SECONDS);
+            probeReader.get(SECONDS + 10, TimeUnit.SECONDS);
+            sinkReader.get(SECONDS + 10, TimeUnit.SECONDS);
+
+            SoftAssertions softly = new SoftAssertions();
+            List<String> unanswered = new ArrayList<>();
+            for (int n : new TreeMap<>(probeSent).keySet()) {
+                long[] a = probeAnswered.get(n);
+                if (a == null) {
+                    unanswered.add("probe " + n + " unanswered");
+                } else if (a[0] > PROBE_BOUND_MILLIS || (a[1] != 483 && a[1] != 200)) {
+                    unanswered.add("probe " + n + " answered " + a[1] + " after " + a[0] + " ms");
+                }
+            }
+            softly.assertThat(probeSent).as("probes sent").hasSize(RATE * SECONDS / PROBE_EVERY);
+            softly.assertThat(unanswered).as("probes not answered 483/200 within " + PROBE_BOUND_MILLIS + " ms (of "
+                    + probeSent.size() + ")").isEmpty();
+            softly.assertThat(callProblems).as("calls placed during the flood").isEmpty();
+            Map<String, String> got = new TreeMap<>();
+            forwarded.forEach((k, ids) -> {
+                // A Content-Length larger than what follows cannot be told on a stream: the next messages are the body.
+                if (!k.equals("content_length_over over tcp")) {
+                    got.put(k, ids.size() + " (e.g. " + forwardedExample.get(k) + ")");
+                }
+            });
+            softly.assertThat(got).as("malformed messages the proxy forwarded to the sink, by kind: distinct Call-IDs")
+                    .isEmpty();
+            softly.assertThat(tcpSent).as("TCP messages sent").isNotEmpty();
+
+            PrometheusText metrics = new AdminClient(proxy.app().injector().getInstance(AdminEndpoint.class)
+                    .address(), null).metrics();
+            Map<String, Double> malformed = new TreeMap<>();
+            metrics.samples().forEach((series, v) -> {
+                if (series.startsWith("sipmq_sip_malformed_total{") && v > 0) {
+                    malformed.put(series, v);
+                }
+            });
+            for (String reason : List.of("unparsable", "missing_header", "bad_cseq", "bad_via", "content_length",
+                    "bad_start_line", "stray_response")) {
+                softly.assertThat(malformed).as("UDP malformed counters by reason (all: %s)", malformed).containsKey(
+                        "sipmq_sip_malformed_total{reason=\"" + reason + "\",transport=\"udp\"}");
+            }
+            softly.assertThat(malformed.keySet()).as("TCP malformed counters").anyMatch(s -> s.contains(
+                    "transport=\"tcp\""));
+
+            List<ILoggingEvent> warnings = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(
+                    Level.WARN)).toList();
+            List<String> traces = warnings.stream().filter(e -> e.getThrowableProxy() != null).map(e -> e
+                    .getLoggerName() + ": " + e.getFormattedMessage().lines().findFirst().orElse("")).distinct()
+                    .limit(10).toList();
+            softly.assertThat(warnings.stream().filter(e -> e.getThrowableProxy() != null).count()).as(
+                    "log events with a stack trace during the flood (kinds: %s)", traces).isLessThanOrEqualTo(3);
+            softly.assertThat(warnings.size()).as("WARN and ERROR lines during the flood of %d messages (first: %s)",
+                    2 * RATE * SECONDS, firstLines(warnings)).isLessThanOrEqualTo(2 * (SECONDS + 2) + 5);
+            softly.assertAll();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<String> firstLines(List<ILoggingEvent> events) {
+        Map<String, Integer> byStart = new TreeMap<>();
+        for (ILoggingEvent e : events) {
+            String m = e.getFormattedMessage();
+            String key = e.getLevel() + " " + e.getLoggerName() + ": " + m.substring(0, Math.min(m.length(), 70))
+                    .replaceAll("\\d+", "N");
+            byStart.merge(key, 1, Integer::sum);
+        }
+        return byStart.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(8).map(e -> e
+                .getValue() + " x " + e.getKey()).toList();
+    }
+
+    /** One call from alice to bob through the proxy: the problems it met, none when it completed. */
+    private List<String> call(int i) {
+        try {
+            TestUserAgent.Call call = alice.invite(bob.uri("bob"));
+            var answer = call.awaitFinal();
+            if (answer.getStatusCode() != 200) {
+                return List.of("call " + i + ": INVITE answered " + answer.getStatusCode());
+            }
+            call.ack();
+            int bye = call.bye().getStatusCode();
+            return bye == 200 ? List.of() : List.of("call " + i + ": BYE answered " + bye);
+        } catch (Exception | AssertionError e) {
+            return List.of("call " + i + ": " + e);
+        }
+    }
+
+    private Void floodUdp(DatagramSocket flood, DatagramSocket probes, String target, Map<Integer, Long> probeSent)
+            throws Exception {
+        MalformedMessages messages = new MalformedMessages(sinkAddress(), "127.0.0.1:" + flood.getLocalPort(), "UDP");
+        Random random = new Random(11);
+        InetSocketAddress to = new InetSocketAddress("127.0.0.1", proxy.port());
+        String probeBy = "127.0.0.1:" + probes.getLocalPort();
+        int total = RATE * SECONDS;
+        long start = System.nanoTime();
+        for (int n = 0; n < total; n++) {
+            pace(start, n);
+            byte[] m = messages.message(random, n);
+            flood.send(new DatagramPacket(m, m.length, to));
+            if ((n + 1) % PROBE_EVERY == 0) {
+                int p = (n + 1) / PROBE_EVERY - 1;
+                byte[] probe = MalformedMessages.probe(target, probeBy, p);
+                probeSent.put(p, System.nanoTime());
+                probes.send(new DatagramPacket(probe, probe.length, to));
+            }
+        }
+        return null;
+    }
+
+    /** Half the connections stay open, the others send one to five messages and close. */
+    private Map<String, Integer> floodTcp() throws Exception {
+        MalformedMessages messages = new MalformedMessages(sinkAddress(), "127.0.0.1:" + tcpSink.getLocalPort(),
+                "TCP");
+        Random random = new Random(12);
+        Socket[] sockets = new Socket[TCP_CONNECTIONS];
+        int[] left = new int[TCP_CONNECTIONS];
+        Map<String, Integer> sent = new TreeMap<>();
+        int total = RATE * SECONDS;
+        long start = System.nanoTime();
+        try {
+            for (int n = 0; n < total; n++) {
+                pace(start, n);
+                int c = n % TCP_CONNECTIONS;
+                try {
+                    if (sockets[c] == null) {
+                        sockets[c] = new Socket("127.0.0.1", proxy.port());
+                        sockets[c].setSoTimeout(100);
+                        left[c] = c % 2 == 0 ? Integer.MAX_VALUE : 1 + random.nextInt(5);
+                    }
+                    OutputStream out = sockets[c].getOutputStream();
+                    out.write(messages.message(random, n));
+                    out.flush();
+                    sent.merge(messages.kind(n), 1, Integer::sum);
+                    if (--left[c] <= 0) {
+                        sockets[c].close();
+                        sockets[c] = null;
+                    }
+                } catch (IOException e) {
+                    closeQuietly(sockets[c]); // the proxy closed it: a new one next time
+                    sockets[c] = null;
+                }
+            }
+        } finally {
+            for (Socket s : sockets) {
+                closeQuietly(s);
+            }
+        }
+        return sent;
+    }
+
+    private static void pace(long start, int n) throws InterruptedException {
+        long due = start + TimeUnit.SECONDS.toNanos(n) / RATE;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing a socket the proxy already closed
+            }
+        }
+    }
+
+    /** Where the proxy answers the TCP messages whose connection is gone (their Via): accepted and read to the end. */
+    private void acceptAndDrain() {
+        while (!tcpSink.isClosed()) {
+            try {
+                Socket s = tcpSink.accept();
+                Thread t = new Thread(() -> {
+                    try (s) {
+                        s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                    } catch (IOException e) {
+                        // the proxy closed it
+                    }
+                }, "flood-it-tcp-sink-read");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return; // closed by tearDown
+            }
+        }
+    }
+
+    private MalformedMessages oneShot() {
+        return new MalformedMessages(sinkAddress(), "127.0.0.1:" + sink.getLocalPort(), "UDP");
+    }
+
+    @Test
+    void requestWithGarbageMaxForwardsIsAnswered400() throws Exception {
+        byte[] m = oneShot().request("max_forwards_garbage", 1).method("OPTIONS").header("Max-Forwards", "lots")
+                .bytes();
+        assertThat(answerToViaSink(m)).as("answer to Max-Forwards: lots (RFC 3261 16.3 / 21.4.1)").isEqualTo(400);
+    }
+
+    @Test
+    void requestWhoseCSeqMethodIsNotItsMethodIsAnswered400() throws Exception {
+        byte[] m = oneShot().request("cseq_method_mismatch", 1).method("OPTIONS").header("CSeq", "1 BYE").bytes();
+        assertThat(answerToViaSink(m)).as("answer to OPTIONS with CSeq: 1 BYE (RFC 3261 8.2 / 21.4.1)").isEqualTo(
+                400);
+    }
+
+    @Test
+    void requestWithAContentLengthLargerThanTheDatagramIsAnswered400() throws Exception {
+        byte[] m = oneShot().request("content_length_over", 1).method("OPTIONS").body("v=0\r\n").contentLength(
+                "5000").bytes();
+        assertThat(answerToViaSink(m)).as("answer to a datagram shorter than its Content-Length (RFC 3261 18.3)")
+                .isEqualTo(400);
+    }
+
+    /**
+     * Sends from the sink, which the request's Via names, and returns the status of the answer within 2 s (-1: none);
+     * a request forwarded to the sink (its Request-URI) is the proxy's failure to refuse it, -3.
+     */
+    private int answerToViaSink(byte[] message) throws IOException {
+        sink.setSoTimeout((int) PROBE_BOUND_MILLIS);
+        sink.send(new DatagramPacket(message, message.length, new InetSocketAddress("127.0.0.1", proxy.port())));
+        byte[] buf = new byte[65536];
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_BOUND_MILLIS);
+        while (System.nanoTime() < end) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                sink.receive(p);
+            } catch (SocketTimeoutException e) {
+                return -1;
+            }
+            String text = new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
+            if (!text.startsWith("SIP/2.0 ")) {
+                return -3;
+            }
+            int code = Integer.parseInt(text.substring(8, 11));
+            if (code >= 200) {
+                return code;
+            }
+        }
+        return -1;
+    }
+
+    private String sinkAddress() {
+        return "127.0.0.1:" + sink.getLocalPort();
+    }
+
+    private Void readSink(int seconds) throws IOException {
+        byte[] buf = new byte[65536];
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                sink.receive(p);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            record(new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1));
+        }
+        return null;
+    }
+
+    /** Where a message starts in a TCP stream (a read may hold several, or part of one). */
+    private static final java.util.regex.Pattern START_LINE = java.util.regex.Pattern.compile(
+            "(?m)(?=^(?:[A-Z]+ sip:|SIP/2\\.0 \\d))");
+
+    /** Each connection to the sink's TCP port: what arrives is recorded, message by message. */
+    private void acceptAndRecord(ServerSocket server) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread t = new Thread(() -> {
+                    try (s) {
+                        byte[] buf = new byte[65536];
+                        for (int k; (k = s.getInputStream().read(buf)) > 0;) {
+                            for (String m : START_LINE.split(new String(buf, 0, k, StandardCharsets.ISO_8859_1))) {
+                                record(m);
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the proxy closed it
+                    }
+                }, "flood-it-sink-tcp-read");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return; // closed by tearDown
+            }
+        }
+    }
+
+    private void record(String text) {
+        {
+            String first = text.lines().findFirst().orElse("");
+            String callId = text.lines().filter(l -> l.regionMatches(true, 0, "Call-ID:", 0, 8)).findFirst().orElse(
+                    "Call-ID: ?").substring(8).trim();
+            String kind = callId.startsWith("flood-")
+                    ? callId.substring(6, Math.max(6, callId.indexOf('-', 6)))
+                    : "other";
+            String transport = text.contains("SIP/2.0/TCP 127.0.0.1:" + tcpSink.getLocalPort()) ? "tcp" : "udp";
+            String key = kind + " over " + transport;
+            forwarded.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(callId);
+            forwardedExample.putIfAbsent(key, first.substring(0, Math.min(first.length(), 70)));
+        }
+    }
+
+    private static Void readProbes(DatagramSocket probes, Map<Integer, Long> sent, Map<Integer, long[]> answered,
+            int seconds) throws IOException {
+        probes.setSoTimeout(100);
+        byte[] buf = new byte[65536];
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                probes.receive(p);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            long now = System.nanoTime();
+            String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1);
+            if (!text.startsWith("SIP/2.0 ")) {
+                continue;
+            }
+            int code = Integer.parseInt(text.substring(8, 11));
+            text.lines().filter(l -> l.startsWith("Call-ID: probe-")).findFirst().ifPresent(l -> {
+                int n = Integer.parseInt(l.substring("Call-ID: probe-".length(), l.indexOf('@')));
+                Long t = sent.get(n);
+                if (t != null) {
+                    answered.putIfAbsent(n, new long[]{TimeUnit.NANOSECONDS.toMillis(now - t), code});
+                }
+            });
+        }
+        return null;
+    }
+}
