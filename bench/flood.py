@@ -21,6 +21,7 @@ import csv
 import json
 import os
 import random
+import re
 import selectors
 import socket
 import subprocess
@@ -67,12 +68,12 @@ PEERS = {
 
 # --- the catalogue of malformed messages ---------------------------------------------------------------------------
 
-def _request(target, sink, kind, n, method="INVITE", via=None, max_forwards="70", cseq=None, drop=(), extra="",
+def _request(target, sink, kind, n, transport="UDP", method="INVITE", via=None, max_forwards="70", cseq=None, drop=(), extra="",
              body="", content_length=None, uri=None, call_id=None, to=None, start_line=None):
     """A request to the sink (so that a forwarded one is seen there), with one thing wrong in it."""
     uri = uri or f"sip:victim@{sink}"
     headers = [
-        ("Via", via or f"SIP/2.0/UDP {LOCAL}:9;branch=z9hG4bK-fl-{kind}-{n}"),
+        ("Via", via or f"SIP/2.0/{transport} {LOCAL}:9;branch=z9hG4bK-fl-{kind}-{n}"),
         ("Max-Forwards", max_forwards),
         ("From", f"<sip:flood@{LOCAL}>;tag=fl{n}"),
         ("To", to or f"<sip:victim@{sink}>"),
@@ -97,24 +98,30 @@ def _huge(rnd, size_min=8_000, size_max=60_000):
     return "x" * rnd.randint(size_min, size_max)
 
 
-def catalogue(target, sink):
-    """kind -> function(rnd, n) returning the bytes of one malformed message."""
-    r = lambda kind, **kw: (lambda rnd, n: _request(target, sink, kind, n, **kw))  # noqa: E731
+def catalogue(target, sink, transport):
+    """kind -> function(rnd, n) returning the bytes of one malformed message sent over transport (UDP or TCP).
+
+    Requests name the sink as Request-URI (what the peer forwards of them arrives there) and their own transport in
+    Via, with sent-by port 9 (discard): an attacker's answers go nowhere. Responses name the sink in both Vias, never
+    the peer: the peer must drop them (RFC 3261 18.1.2)."""
+    def r(kind, **kw):
+        return lambda rnd, n: _request(target, sink, kind, n, transport, **kw)
+
+    def req(rnd, n, kind, **kw):
+        return _request(target, sink, kind, n, transport, **kw)
     sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n"
-    return {
+    kinds = {
         "garbage": _garbage,
-        "truncated": lambda rnd, n: _request(target, sink, "truncated", n, body=sdp)[:rnd.randint(10, 200)],
+        "truncated": lambda rnd, n: req(rnd, n, "truncated", body=sdp)[:rnd.randint(10, 200)],
         "content_length_nan": r("content_length_nan", body=sdp, content_length="many"),
         "content_length_over": r("content_length_over", body=sdp, content_length=5000),
         "content_length_negative": r("content_length_negative", body=sdp, content_length=-12),
-        "huge_call_id": lambda rnd, n: _request(target, sink, "huge_call_id", n,
-                                                call_id=f"flood-huge_call_id-{n}-{_huge(rnd)}@flood"),
-        "huge_to_uri": lambda rnd, n: _request(target, sink, "huge_to_uri", n,
-                                               to=f"<sip:{_huge(rnd)}@{sink}>"),
+        "huge_call_id": lambda rnd, n: req(rnd, n, "huge_call_id", call_id=f"flood-huge_call_id-{n}-{_huge(rnd)}@flood"),
+        "huge_to_uri": lambda rnd, n: req(rnd, n, "huge_to_uri", to=f"<sip:{_huge(rnd)}@{sink}>"),
         "stray_response": lambda rnd, n: (
             f"SIP/2.0 {rnd.choice((180, 200, 486))} Whatever\r\n"
-            f"Via: SIP/2.0/UDP {target};branch=z9hG4bK-{rnd.choice(('sq-', ''))}stray{n}\r\n"
-            f"Via: SIP/2.0/UDP {sink};branch=z9hG4bK-fl-stray-{n}\r\n"
+            f"Via: SIP/2.0/{transport} {sink};branch=z9hG4bK-{rnd.choice(('sq-', ''))}stray{n}\r\n"
+            f"Via: SIP/2.0/{transport} {sink};branch=z9hG4bK-fl-stray-{n}\r\n"
             f"From: <sip:flood@{LOCAL}>;tag=fl{n}\r\nTo: <sip:victim@{sink}>;tag=v{n}\r\n"
             f"Call-ID: flood-stray_response-{n}@flood\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n").encode(),
         "cseq_not_a_number": r("cseq_not_a_number", cseq="one INVITE"),
@@ -124,18 +131,21 @@ def catalogue(target, sink):
         "no_to": r("no_to", drop=("To",)),
         "no_call_id": r("no_call_id", drop=("Call-ID",)),
         "no_cseq": r("no_cseq", drop=("CSeq",)),
-        "bad_start_line": lambda rnd, n: _request(target, sink, "bad_start_line", n, start_line=rnd.choice((
+        "bad_start_line": lambda rnd, n: req(rnd, n, "bad_start_line", start_line=rnd.choice((
             f"INVITE sip:victim@{sink} SIP/3.0", "HELLO WORLD", "INVITE  SIP/2.0", f"INV(TE sip:victim@{sink} SIP/2.0",
             "SIP/2.0 99999 Weird"))),
         "bad_request_uri": r("bad_request_uri", uri="sip:@@@:port;;;"),
-        "bad_via": lambda rnd, n: _request(target, sink, "bad_via", n, via=rnd.choice((
+        "bad_via": lambda rnd, n: req(rnd, n, "bad_via", via=rnd.choice((
             "SIP/2.0/UDP", "garbage", "SIP/2.0/UDP 127.0.0.1:notaport;branch=z9hG4bK-x", "SIP/9.9/XYZ ;;;;"))),
         "header_without_colon": r("header_without_colon", extra="This line is not a header"),
-        "nul_bytes": lambda rnd, n: _request(target, sink, "nul_bytes", n).replace(b"From: ", b"From: \x00\x00", 1),
-        "non_utf8": lambda rnd, n: _request(target, sink, "non_utf8", n).replace(
+        "nul_bytes": lambda rnd, n: req(rnd, n, "nul_bytes").replace(b"From: ", b"From: \x00\x00", 1),
+        "non_utf8": lambda rnd, n: req(rnd, n, "non_utf8").replace(
             b"From: ", b"From: \"\xff\xfe\xc3\x28\" ", 1),
         "max_forwards_garbage": r("max_forwards_garbage", method="OPTIONS", max_forwards="lots"),
     }
+    if transport == "TCP":  # over sip.max_message_size (64 KiB): more than a datagram can carry
+        kinds["too_large"] = lambda rnd, n: req(rnd, n, "too_large", extra="X-Padding: " + "p" * 70_000)
+    return kinds
 
 
 def probe(target, probe_port, n):
@@ -171,10 +181,9 @@ class Flood:
         self.host, self.port = host, port
         self.target = f"{host}:{port}"
         self.rnd = random.Random(args.seed)
-        self.sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sink.bind((LOCAL, 0))
-        self.kinds = catalogue(self.target, f"{LOCAL}:{self.sink.getsockname()[1]}")
-        self.names = list(self.kinds)
+        self.sink, self.sink_tcp = sink_sockets()
+        sink = f"{LOCAL}:{self.sink.getsockname()[1]}"
+        self.kinds = {"UDP": catalogue(self.target, sink, "UDP"), "TCP": catalogue(self.target, sink, "TCP")}
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind((LOCAL, 0))
         self.udp.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
@@ -189,12 +198,13 @@ class Flood:
         self.probes_sent = {}  # call-id -> send time
         self.probe_answers = {}  # call-id -> (latency ms, code)
         self.responses = {"udp": {}, "tcp": {}}
-        self.forwarded = {}
+        self.forwarded = {}  # "kind/transport" -> distinct Call-IDs
         self.udp_elapsed = self.tcp_elapsed = 0.0
 
-    def message(self, n):
-        kind = self.names[n % len(self.names)]
-        return kind, self.kinds[kind](self.rnd, n)
+    def message(self, transport, n):
+        kinds = self.kinds[transport]
+        kind = list(kinds)[n % len(kinds)]
+        return kind, kinds[kind](self.rnd, n)
 
     def run_udp(self):
         paced, n, probes = Paced(self.args.udp_rate), 0, 0
@@ -204,7 +214,7 @@ class Flood:
             if elapsed >= self.args.seconds:
                 break
             for _ in range(paced.due(elapsed)):
-                kind, data = self.message(n)
+                kind, data = self.message("UDP", n)
                 try:
                     self.udp.sendto(data[:65507], (self.host, self.port))
                     self.udp_sent[kind] = self.udp_sent.get(kind, 0) + 1
@@ -239,7 +249,7 @@ class Flood:
                 if len(slot["pending"]) > 256 << 10:
                     self.tcp["skipped_backlog"] += 1  # the peer does not read: do not queue without bound
                     continue
-                kind, data = self.message(n)
+                kind, data = self.message("TCP", n)
                 self.tcp_sent[kind] = self.tcp_sent.get(kind, 0) + 1
                 slot["pending"] += data
                 slot["left"] -= 1
@@ -308,13 +318,13 @@ class Flood:
 
     def run_receiver(self):
         sel = selectors.DefaultSelector()
-        for s in (self.probe, self.udp, self.sink):
+        for s in (self.probe, self.udp, self.sink, self.sink_tcp):
             s.setblocking(False)
             sel.register(s, selectors.EVENT_READ)
         while not self.stop.is_set():
             for key, _ in sel.select(0.1):
                 try:
-                    data = key.fileobj.recv(65536)
+                    data = b"" if key.fileobj is self.sink_tcp else key.fileobj.recv(65536)
                 except (BlockingIOError, OSError):
                     continue
                 now = time.monotonic()
@@ -326,10 +336,61 @@ class Flood:
                             self.probe_answers[cid] = ((now - sent) * 1000.0, data[8:11].decode())
                 elif key.fileobj is self.udp:
                     self._count_responses("udp", data)
+                elif key.fileobj is self.sink:
+                    self._forwarded(data)
+                elif key.fileobj is self.sink_tcp:
+                    try:
+                        conn, _ = self.sink_tcp.accept()
+                        conn.setblocking(False)
+                        sel.register(conn, selectors.EVENT_READ, bytearray())
+                    except OSError:
+                        pass
+                elif not data:
+                    sel.unregister(key.fileobj)
+                    key.fileobj.close()
                 else:
-                    cid = header(data, b"Call-ID") or "?"
-                    kind = cid.split("-")[1] if cid.startswith("flood-") else "other"
-                    self.forwarded[kind] = self.forwarded.get(kind, 0) + 1
+                    key.data.extend(data)
+                    for message in frames(key.data):
+                        self._forwarded(message)
+
+    def _forwarded(self, data):
+        if not data:
+            return
+        cid = header(data, b"Call-ID") or "?"
+        kind = cid.split("-")[1] if cid.startswith("flood-") else "other"
+        transport = "tcp" if b"SIP/2.0/TCP 127.0.0.1:9;" in data else "udp"
+        self.forwarded.setdefault(f"{kind}/{transport}", set()).add(cid[:80])
+
+
+def frames(buf):
+    """Takes the complete messages off the front of a TCP stream's buffer, framed by their Content-Length."""
+    while True:
+        end = buf.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        m = re.search(rb"(?im)^(?:content-length|l)[ \t]*:[ \t]*(\d+)", bytes(buf[:end]))
+        total = end + 4 + (int(m.group(1)) if m else 0)
+        if len(buf) < total:
+            return
+        message = bytes(buf[:total])
+        del buf[:total]
+        yield message
+
+
+def sink_sockets():
+    """A UDP and a TCP socket on one port: requests that came by TCP leave by TCP."""
+    for _ in range(20):
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind((LOCAL, 0))
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            tcp.bind((LOCAL, udp.getsockname()[1]))
+            tcp.listen(64)
+            return udp, tcp
+        except OSError:
+            udp.close()
+            tcp.close()
+    raise SystemExit("no free port for the sink on both UDP and TCP")
 
 
 def run_calls(args, proxy_host, proxy_port, workdir, result):
@@ -473,7 +534,7 @@ def flood(args, host, port, peer, workdir):
                    "p50_ms": percentile(latencies, 50), "p90_ms": percentile(latencies, 90),
                    "p99_ms": percentile(latencies, 99), "max_ms": round(max(latencies), 2) if latencies else None},
         "calls": calls,
-        "forwarded_malformed": f.forwarded,
+        "forwarded_malformed": {k: len(v) for k, v in sorted(f.forwarded.items())},
         "peer_cpu_ms": round(peer.cpu_ms() - cpu0, 1) if cpu0 is not None else None,
         "malformed_counters": malformed_counters(peer.metrics()) if hasattr(peer, "metrics") else None,
     }
@@ -517,7 +578,8 @@ def markdown(s):
                   "|---:|---:|---:|---:|---:|---:|",
                   f"| {c['rate']} | {c['placed']} | {c['successful']} | {c['failed']} | {fmt(c['p50_ms'])} | "
                   f"{fmt(c['p99_ms'])} |", ""]
-    lines.append(f"Malformed messages forwarded to the sink: {s['forwarded_malformed'] or 'none'}. "
+    lines.append(f"Malformed requests forwarded to the sink (distinct Call-IDs, by kind/transport): "
+                 f"{s['forwarded_malformed'] or 'none'}. "
                  f"UDP datagrams dropped by the kernel (receive buffers full): {u['kernel_rcvbuf_drops']}. "
                  f"TCP: {t['closed_by_peer']} connections closed by the peer, {t['connect_errors']} connect errors, "
                  f"{t['skipped_backlog']} messages not sent because the peer did not read.")

@@ -66,8 +66,8 @@ final class StackLogLines {
      * line). They are logged at DEBUG.
      */
     static boolean companion(String message) {
-        return message != null && (message.startsWith(">>> Dropped Bad Msg") || message.startsWith("{")
-                && message.contains("=Socket["));
+        return message != null && (message.startsWith(">>> Dropped Bad Msg") || message.startsWith("{") && message
+                .endsWith("}") && (message.length() == 2 || message.contains("=Socket[")));
     }
 
     /** The line without the datagram's bytes the UDP channel appends to it (kilobytes of peer data). */

@@ -391,9 +391,24 @@ class FloodIT {
         return null;
     }
 
-    /** Where a message starts in a TCP stream (a read may hold several, or part of one). */
-    private static final java.util.regex.Pattern START_LINE = java.util.regex.Pattern.compile(
-            "(?m)(?=^(?:[A-Z]+ sip:|SIP/2\\.0 \\d))");
+    private static final java.util.regex.Pattern CONTENT_LENGTH = java.util.regex.Pattern.compile(
+            "(?im)^(?:content-length|l)[ \\t]*:[ \\t]*(\\d+)");
+
+    /** Takes the first complete message off a TCP stream, framed by its Content-Length; null when none is complete. */
+    private static String nextMessage(StringBuilder stream) {
+        int end = stream.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return null;
+        }
+        java.util.regex.Matcher m = CONTENT_LENGTH.matcher(stream.substring(0, end));
+        int total = end + 4 + (m.find() ? Integer.parseInt(m.group(1)) : 0);
+        if (stream.length() < total) {
+            return null;
+        }
+        String message = stream.substring(0, total);
+        stream.delete(0, total);
+        return message;
+    }
 
     /** Each connection to the sink's TCP port: what arrives is recorded, message by message. */
     private void acceptAndRecord(ServerSocket server) {
@@ -403,8 +418,10 @@ class FloodIT {
                 Thread t = new Thread(() -> {
                     try (s) {
                         byte[] buf = new byte[65536];
+                        StringBuilder stream = new StringBuilder();
                         for (int k; (k = s.getInputStream().read(buf)) > 0;) {
-                            for (String m : START_LINE.split(new String(buf, 0, k, StandardCharsets.ISO_8859_1))) {
+                            stream.append(new String(buf, 0, k, StandardCharsets.ISO_8859_1));
+                            for (String m; (m = nextMessage(stream)) != null;) {
                                 record(m);
                             }
                         }

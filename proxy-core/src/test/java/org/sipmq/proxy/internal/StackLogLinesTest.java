@@ -78,6 +78,8 @@ class StackLogLinesTest {
         assertThat(StackLogLines.companion("{127.0.0.1:5060=Socket[addr=/127.0.0.1,port=5060,localport=1]}"))
                 .isTrue();
         assertThat(StackLogLines.companion(">>> Dropped Bad Msg From = null")).isTrue();
+        assertThat(StackLogLines.companion("{}")).as("an empty table").isTrue();
+        assertThat(StackLogLines.companion("{not a table")).isFalse();
     }
 
     @Test
