@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sipp_bench import ROOT, SCENARIOS, Proxy, free_port, percentile, udp_rcvbuf_errors  # noqa: E402
 
 TICK_S = 0.010
+DESYNC = {"truncated", "content_length_over"}
 LOCAL = "127.0.0.1"
 
 
@@ -232,7 +233,8 @@ class Flood:
         self.udp_elapsed = time.monotonic() - start
 
     def run_tcp(self):
-        """One thread, non-blocking sockets: half the slots stay connected, the others send 1-5 messages and close."""
+        """One thread, non-blocking sockets: half the slots stay connected, the others send 1-5 messages and close; a
+        connection also closes after a message of DESYNC, so that what reaches the sink is what was sent."""
         slots = [{"sock": None, "pending": b"", "left": 0, "stay": i % 2 == 0} for i in range(self.args.tcp_connections)]
         paced, n = Paced(self.args.tcp_rate), 0
         start = time.monotonic()
@@ -252,7 +254,8 @@ class Flood:
                 kind, data = self.message("TCP", n)
                 self.tcp_sent[kind] = self.tcp_sent.get(kind, 0) + 1
                 slot["pending"] += data
-                slot["left"] -= 1
+                # After these, the next message would be read as this one's body or headers: close after them.
+                slot["left"] = 0 if kind in DESYNC else slot["left"] - 1
             for slot in slots:
                 self._pump(slot)
             time.sleep(max(0.0, TICK_S - (time.monotonic() - start - elapsed)))

@@ -89,6 +89,7 @@ public final class MalformedInput {
     private final Consumer<String> warn;
     private final AtomicLong nextLogNanos;
     private final AtomicLong suppressed = new AtomicLong();
+    private volatile boolean parserCounts;
 
     public MalformedInput(MeterRegistry registry) {
         this(registry, System::nanoTime, log::warn);
@@ -139,6 +140,16 @@ public final class MalformedInput {
             n++;
         }
         return n == 1 ? only : null;
+    }
+
+    /** The stack parses with {@link MalformedParserFactory}, which counts every parse failure itself. */
+    void parsedByCountingParser() {
+        parserCounts = true;
+    }
+
+    /** True when the stack's parser counts parse failures: the stack's log lines about them are not counted again. */
+    boolean parserCounts() {
+        return parserCounts;
     }
 
     /** Counts one malformed message from {@code host:port} ({@code port} -1 when unknown). */

@@ -116,7 +116,12 @@ public final class Slf4jStackLogger implements StackLogger {
             log.debug(message, e); // the whole line, peer's bytes included, only for who asked
         }
         MalformedInput input = MalformedInput.forThread(thread);
-        (input != null ? input : unregistered).record(m.reason(), m.transport(), m.host(), m.port(), m.detail());
+        if (input == null) {
+            input = unregistered;
+        } else if (m.parseFailure() && input.parserCounts()) {
+            return true; // counted by the parser already
+        }
+        input.record(m.reason(), m.transport(), m.host(), m.port(), m.detail());
         return true;
     }
 

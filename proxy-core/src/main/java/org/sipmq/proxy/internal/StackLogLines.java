@@ -20,8 +20,14 @@ final class StackLogLines {
     private static final Pattern MISSING = Pattern.compile(
             "get(CSeq|CSeqHeader|From|FromHeader|To|ToHeader|CallId|CallIdHeader|TopmostVia|ViaHeaders|Via)\\(\\)");
 
-    /** A malformed message, as far as the line tells: host null and port -1 when it does not say. */
-    record Malformed(Reason reason, Transport transport, String host, int port, String detail) {
+    /**
+     * A malformed message, as far as the line tells: host null and port -1 when it does not say. {@code parseFailure}:
+     * the line follows a parse failure, which {@link MalformedParserFactory} counts when the stack uses it.
+     */
+    record Malformed(Reason reason, Transport transport, String host, int port, String detail, boolean parseFailure) {
+        Malformed(Reason reason, Transport transport, String host, int port, String detail) {
+            this(reason, transport, host, port, detail, false);
+        }
     }
 
     private StackLogLines() {
@@ -34,7 +40,8 @@ final class StackLogLines {
         }
         if (message.startsWith("Malformed mandatory headers: closing socket!")) {
             // TCPMessageChannel.handleException: From, To, Call-ID, CSeq, Via, Content-Length or the start line
-            return fromSocket(Reason.BAD_HEADER, message, "a mandatory header or the start line did not parse");
+            Malformed m = fromSocket(Reason.BAD_HEADER, message, "a mandatory header or the start line did not parse");
+            return new Malformed(m.reason(), m.transport(), m.host(), m.port(), m.detail(), true);
         }
         if (message.startsWith("Exception Reading Content")) {
             return fromSocket(Reason.TRUNCATED, message, "the body ended before its Content-Length");
