@@ -4,8 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class MalformedInput {
     private static final Logger log = LoggerFactory.getLogger(MalformedInput.class);
     private static final ConcurrentHashMap<String, MalformedInput> STACKS = new ConcurrentHashMap<>();
-    static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Longest detail kept in a log line, in characters. */
     static final int MAX_DETAIL = 120;
 
@@ -85,10 +82,7 @@ public final class MalformedInput {
     }
 
     private final Counter[][] counters = new Counter[Reason.values().length][Transport.values().length];
-    private final LongSupplier nanoTime;
-    private final Consumer<String> warn;
-    private final AtomicLong nextLogNanos;
-    private final AtomicLong suppressed = new AtomicLong();
+    private final SampledWarn sampled;
     private volatile boolean parserCounts;
 
     public MalformedInput(MeterRegistry registry) {
@@ -97,9 +91,7 @@ public final class MalformedInput {
 
     /** With a clock ({@link System#nanoTime} semantics) and a sink for the sampled lines, for tests. */
     MalformedInput(MeterRegistry registry, LongSupplier nanoTime, Consumer<String> warn) {
-        this.nanoTime = nanoTime;
-        this.warn = warn;
-        this.nextLogNanos = new AtomicLong(nanoTime.getAsLong());
+        this.sampled = new SampledWarn(nanoTime, warn);
         for (Reason r : Reason.values()) {
             for (Transport t : Transport.values()) {
                 counters[r.ordinal()][t.ordinal()] = Counter.builder("sipmq.sip.malformed").tag("reason", r.tag())
@@ -164,24 +156,20 @@ public final class MalformedInput {
      */
     public void record(Reason reason, Transport transport, String host, int port, String detail) {
         counters[reason.ordinal()][transport.ordinal()].increment();
-        long now = nanoTime.getAsLong();
-        long next = nextLogNanos.get();
-        if (now - next < 0 || !nextLogNanos.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
-            suppressed.incrementAndGet();
-            return;
-        }
-        long skipped = suppressed.getAndSet(0);
-        StringBuilder line = new StringBuilder(160).append("malformed SIP message from ")
-                .append(host == null ? "unknown" : host);
-        if (port >= 0) {
-            line.append(':').append(port);
-        }
-        line.append(" over ").append(transport.tag()).append(": ").append(reason.tag());
-        if (detail != null && !detail.isEmpty()) {
-            line.append(" (").append(printable(detail)).append(')');
-        }
-        line.append("; ").append(skipped).append(" more since the last line (counted in sipmq_sip_malformed_total)");
-        warn.accept(line.toString());
+        sampled.offer(skipped -> {
+            StringBuilder line = new StringBuilder(160).append("malformed SIP message from ").append(host == null
+                    ? "unknown"
+                    : host);
+            if (port >= 0) {
+                line.append(':').append(port);
+            }
+            line.append(" over ").append(transport.tag()).append(": ").append(reason.tag());
+            if (detail != null && !detail.isEmpty()) {
+                line.append(" (").append(printable(detail)).append(')');
+            }
+            return line.append("; ").append(skipped).append(
+                    " more since the last line (counted in sipmq_sip_malformed_total)").toString();
+        });
     }
 
     /** The count of one reason and transport so far. */

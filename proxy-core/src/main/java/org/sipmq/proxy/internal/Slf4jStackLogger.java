@@ -22,6 +22,8 @@ public final class Slf4jStackLogger implements StackLogger {
     private static final Logger log = LoggerFactory.getLogger("gov.nist.javax.sip");
     /** Samples the lines of a stack no proxy registered (a test user agent's): logged, counted nowhere. */
     private final MalformedInput unregistered = new MalformedInput(new SimpleMeterRegistry());
+    /** One line a second for the stack's failed TCP connects (see {@link StackLogLines#tcpConnectFailure}). */
+    private final SampledWarn tcpConnects = new SampledWarn(System::nanoTime, log::warn);
 
     @Override
     public void logStackTrace() {
@@ -67,7 +69,7 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message) {
-        if (!malformedInput(message, null)) {
+        if (!quiet(message, null)) {
             log.error(message);
         }
     }
@@ -96,15 +98,26 @@ public final class Slf4jStackLogger implements StackLogger {
     public void logError(String message, Exception e) {
         if (e instanceof InterruptedException) {
             log.debug(message, e); // StackShutdown interrupts the event scanner on purpose
-        } else if (!malformedInput(message, e)) {
+        } else if (!quiet(message, e)) {
             log.error(StackLogLines.withoutPacket(message), e);
         }
     }
 
-    /** True when the line was about malformed input, and was counted (or is a companion line, logged at DEBUG). */
-    private boolean malformedInput(String message, Exception e) {
-        if (StackLogLines.companion(message)) {
-            log.debug(message);
+    /**
+     * True when the line was about malformed input, and was counted, or about a failed TCP send, and was sampled (or
+     * is a companion line of either, logged at DEBUG).
+     */
+    private boolean quiet(String message, Exception e) {
+        if (StackLogLines.companion(message) || StackLogLines.tcpSendCompanion(message, e)) {
+            log.debug(message, e);
+            return true;
+        }
+        String unreachable = StackLogLines.tcpConnectFailure(message);
+        if (unreachable != null) {
+            log.debug(message, e);
+            tcpConnects.offer(skipped -> "SIP stack: could not connect over TCP to " + MalformedInput.printable(
+                    unreachable) + " to send a message (a peer whose connection is gone is reached again, then at"
+                    + " its Via's sent-by); " + skipped + " more since the last line (the stack's lines at DEBUG)");
             return true;
         }
         String thread = Thread.currentThread().getName();
@@ -127,8 +140,11 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logWarning(String message) {
-        if (message != null && (message.startsWith("TLS ") || message.toLowerCase(java.util.Locale.ROOT).startsWith(
-                "using default"))) {
+        if (StackLogLines.tcpSendCompanion(message, null)) {
+            log.debug(message); // a failed TCP send: sampled when the connect fails (logError)
+        } else if (message != null
+                && (message.startsWith("TLS ") || message.toLowerCase(java.util.Locale.ROOT).startsWith(
+                        "using default"))) {
             log.debug(message); // the proxy listens on no TLS transport: the stack's TLS defaults are not news
         } else {
             log.warn(message);

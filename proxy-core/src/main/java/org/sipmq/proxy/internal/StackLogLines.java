@@ -77,6 +77,34 @@ final class StackLogLines {
                 .endsWith("}") && (message.length() == 2 || message.contains("=Socket[")));
     }
 
+    /**
+     * The line that ends one failed TCP connect of the stack ({@code Could not connect to /host:port}): the stack
+     * sends an answer to a peer whose connection is gone by connecting to it again, then to its Via's sent-by, and
+     * logs five to eight lines at ERROR and WARN for each, some with a stack trace. Under a flood of short connections,
+     * per message. Returns the address it could not reach, or null for any other line.
+     */
+    static String tcpConnectFailure(String message) {
+        return message != null && message.startsWith("Could not connect to ") ? message.substring(21).trim() : null;
+    }
+
+    /** The other lines of a failed TCP send ({@link #tcpConnectFailure}), logged at DEBUG. */
+    static boolean tcpSendCompanion(String message, Throwable e) {
+        if (message == null) {
+            return false;
+        }
+        for (String start : TCP_SEND_LINES) {
+            if (message.startsWith(start)) {
+                return true;
+            }
+        }
+        return message.startsWith("Error is") && e instanceof java.io.IOException;
+    }
+
+    private static final java.util.List<String> TCP_SEND_LINES = java.util.List.of("Problem connecting ",
+            "Problem sending: sendBytes TCP", "Couldn't connect to peerAddress", "Couldn't connect to receiverAddress",
+            "Failed to connect ", "There was an exception for the retry mechanism",
+            "There was no exception for the retry mechanism", "retry suceeded to", "Old socket ", "New socket ");
+
     /** The line without the datagram's bytes the UDP channel appends to it (kilobytes of peer data). */
     static String withoutPacket(String message) {
         if (message == null || !message.startsWith("Error while processing incoming UDP packet")) {

@@ -3,6 +3,7 @@ package org.sipmq.proxy.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.text.ParseException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sipmq.proxy.internal.MalformedInput.Reason;
 import org.sipmq.proxy.internal.MalformedInput.Transport;
@@ -80,6 +81,23 @@ class StackLogLinesTest {
         assertThat(StackLogLines.companion(">>> Dropped Bad Msg From = null")).isTrue();
         assertThat(StackLogLines.companion("{}")).as("an empty table").isTrue();
         assertThat(StackLogLines.companion("{not a table")).isFalse();
+    }
+
+    @Test
+    void aFailedTcpSendIsOneEventWithCompanionLines() {
+        assertThat(StackLogLines.tcpConnectFailure("Could not connect to /127.0.0.1:9")).isEqualTo("/127.0.0.1:9");
+        assertThat(StackLogLines.tcpConnectFailure("Could not create a message channel")).isNull();
+        for (String line : List.of("Problem connecting /127.0.0.1 48840 /127.0.0.1 for message SIP/2.0 100 Trying",
+                "Problem sending: sendBytes TCP inAddr 127.0.0.1 port = 9 remoteHost 127.0.0.1 remotePort 48840",
+                "Couldn't connect to peerAddress = /127.0.0.1 peerPort = 48840 key = tcp:127.0.0.1:48840 retrying",
+                "Failed to connect /127.0.0.1:48840 but trying the advertised port=9 if it's different",
+                "There was an exception for the retry mechanism so not creating a new thread",
+                "retry suceeded to peerAddress = /127.0.0.1 peerPortAdvertisedInHeaders = 9")) {
+            assertThat(StackLogLines.tcpSendCompanion(line, null)).as(line).isTrue();
+        }
+        assertThat(StackLogLines.tcpSendCompanion("Error is ", new java.io.IOException("x"))).isTrue();
+        assertThat(StackLogLines.tcpSendCompanion("Error is ", new IllegalStateException("x"))).isFalse();
+        assertThat(StackLogLines.tcpSendCompanion("Problem sending: sendBytes UDP", null)).isFalse();
     }
 
     @Test
