@@ -348,6 +348,22 @@ class FloodIT {
                 .isEqualTo(400);
     }
 
+    @Test
+    void requestOfAnotherSipVersionIsRefused() throws Exception {
+        byte[] m = oneShot().request("bad_start_line", 1).method("OPTIONS").startLine("OPTIONS sip:victim@"
+                + sinkAddress() + " SIP/3.0").bytes();
+        assertThat(answerToViaSink(m)).as("answer to OPTIONS ... SIP/3.0 (RFC 3261 21.5.7: 505; -3: forwarded)")
+                .isIn(400, 505);
+    }
+
+    @Test
+    void requestWithAHeaderLineWithoutColonIsAnswered400() throws Exception {
+        byte[] m = oneShot().request("header_without_colon", 1).method("OPTIONS").extra("This line is not a header")
+                .bytes();
+        assertThat(answerToViaSink(m)).as("answer to a header line without colon (RFC 3261 7.3, 21.4.1; -3:"
+                + " forwarded)").isEqualTo(400);
+    }
+
     /**
      * Sends from the sink, which the request's Via names, and returns the status of the answer within 2 s (-1: none);
      * a request forwarded to the sink (its Request-URI) is the proxy's failure to refuse it, -3.
