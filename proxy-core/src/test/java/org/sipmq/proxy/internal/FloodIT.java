@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +34,7 @@ import org.sipmq.proxy.ProxyModule;
 import org.sipmq.proxy.testing.AdminClient;
 import org.sipmq.proxy.testing.MalformedMessages;
 import org.sipmq.proxy.testing.PrometheusText;
+import org.sipmq.proxy.testing.SipSink;
 import org.sipmq.proxy.testing.TestProxy;
 import org.sipmq.proxy.testing.TestUserAgent;
 import org.slf4j.LoggerFactory;
@@ -59,12 +59,7 @@ class FloodIT {
     private TestProxy proxy;
     private TestUserAgent alice;
     private TestUserAgent bob;
-    private DatagramSocket sink;
-    private ServerSocket tcpSink;
-    /** "kind over transport" -> distinct Call-IDs the sink received, of messages sent as malformed. */
-    private final Map<String, Set<String>> forwarded = new ConcurrentHashMap<>();
-    /** The first line of one forwarded message of each kind. */
-    private final Map<String, String> forwardedExample = new ConcurrentHashMap<>();
+    private SipSink sink;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -74,21 +69,8 @@ class FloodIT {
         closeables.add(alice);
         closeables.add(bob);
         alice.useProxy(proxy.port(), "udp");
-        int sinkPort = org.sipmq.proxy.testing.FreePorts.udpAndTcp();
-        sink = new DatagramSocket(new InetSocketAddress("127.0.0.1", sinkPort));
-        sink.setSoTimeout(100);
+        sink = SipSink.start();
         closeables.add(sink);
-        // Requests that came by TCP leave by TCP: the sink listens there too, on the same port.
-        ServerSocket sinkTcp = new ServerSocket(sinkPort, 50, java.net.InetAddress.getByName("127.0.0.1"));
-        closeables.add(sinkTcp);
-        Thread sinkAcceptor = new Thread(() -> acceptAndRecord(sinkTcp), "flood-it-sink-tcp");
-        sinkAcceptor.setDaemon(true);
-        sinkAcceptor.start();
-        tcpSink = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
-        closeables.add(tcpSink);
-        Thread acceptor = new Thread(this::acceptAndDrain, "flood-it-tcp-sink");
-        acceptor.setDaemon(true);
-        acceptor.start();
         logged.start();
         root().addAppender(logged);
     }
@@ -118,7 +100,6 @@ class FloodIT {
             String target = "127.0.0.1:" + proxy.port();
             Map<Integer, Long> probeSent = new ConcurrentHashMap<>();
             Map<Integer, long[]> probeAnswered = new ConcurrentHashMap<>(); // n -> {millis, code}
-            Future<?> sinkReader = pool.submit(() -> readSink(SECONDS + 4));
             Future<?> probeReader = pool.submit(() -> readProbes(probes, probeSent, probeAnswered, SECONDS + 4));
             Future<?> udp = pool.submit(() -> floodUdp(flood, probes, target, probeSent));
             Future<Map<String, Integer>> tcp = pool.submit(() -> floodTcp());
@@ -131,7 +112,7 @@ class FloodIT {
             udp.get(SECONDS + 10, TimeUnit.SECONDS);
             Map<String, Integer> tcpSent = tcp.get(SECONDS + 10, TimeUnit.SECONDS);
             probeReader.get(SECONDS + 10, TimeUnit.SECONDS);
-            sinkReader.get(SECONDS + 10, TimeUnit.SECONDS);
+            Thread.sleep(500); // the last forwarded ones on their way to the sink
 
             SoftAssertions softly = new SoftAssertions();
             List<String> unanswered = new ArrayList<>();
@@ -148,7 +129,7 @@ class FloodIT {
                     + probeSent.size() + ")").isEmpty();
             softly.assertThat(callProblems).as("calls placed during the flood").isEmpty();
             Map<String, String> got = new TreeMap<>();
-            forwarded.forEach((k, ids) -> got.put(k, ids.size() + " (e.g. " + forwardedExample.get(k) + ")"));
+            sink.forwarded().forEach((k, ids) -> got.put(k, ids.size() + " (e.g. " + sink.example(k) + ")"));
             softly.assertThat(got).as("malformed messages the proxy forwarded to the sink, by kind: distinct Call-IDs")
                     .isEmpty();
             softly.assertThat(tcpSent).as("TCP messages sent").isNotEmpty();
@@ -214,7 +195,7 @@ class FloodIT {
 
     private Void floodUdp(DatagramSocket flood, DatagramSocket probes, String target, Map<Integer, Long> probeSent)
             throws Exception {
-        MalformedMessages messages = new MalformedMessages(sinkAddress(), "127.0.0.1:" + flood.getLocalPort(), "UDP");
+        MalformedMessages messages = new MalformedMessages(sink.address(), "127.0.0.1:" + flood.getLocalPort(), "UDP");
         Random random = new Random(11);
         InetSocketAddress to = new InetSocketAddress("127.0.0.1", proxy.port());
         String probeBy = "127.0.0.1:" + probes.getLocalPort();
@@ -245,8 +226,8 @@ class FloodIT {
      * a message of {@link #DESYNC}.
      */
     private Map<String, Integer> floodTcp() throws Exception {
-        MalformedMessages messages = new MalformedMessages(sinkAddress(), "127.0.0.1:" + tcpSink.getLocalPort(),
-                "TCP");
+        // Answers to a connection that is gone go to the Via's sent-by: the sink, which reads them.
+        MalformedMessages messages = new MalformedMessages(sink.address(), sink.address(), "TCP");
         Random random = new Random(12);
         Socket[] sockets = new Socket[TCP_CONNECTIONS];
         int[] left = new int[TCP_CONNECTIONS];
@@ -302,28 +283,8 @@ class FloodIT {
         }
     }
 
-    /** Where the proxy answers the TCP messages whose connection is gone (their Via): accepted and read to the end. */
-    private void acceptAndDrain() {
-        while (!tcpSink.isClosed()) {
-            try {
-                Socket s = tcpSink.accept();
-                Thread t = new Thread(() -> {
-                    try (s) {
-                        s.getInputStream().transferTo(OutputStream.nullOutputStream());
-                    } catch (IOException e) {
-                        // the proxy closed it
-                    }
-                }, "flood-it-tcp-sink-read");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return; // closed by tearDown
-            }
-        }
-    }
-
     private MalformedMessages oneShot() {
-        return new MalformedMessages(sinkAddress(), "127.0.0.1:" + sink.getLocalPort(), "UDP");
+        return new MalformedMessages(sink.address(), sink.address(), "UDP");
     }
 
     @Test
@@ -351,7 +312,7 @@ class FloodIT {
     @Test
     void requestOfAnotherSipVersionIsRefused() throws Exception {
         byte[] m = oneShot().request("bad_start_line", 1).method("OPTIONS").startLine("OPTIONS sip:victim@"
-                + sinkAddress() + " SIP/3.0").bytes();
+                + sink.address() + " SIP/3.0").bytes();
         assertThat(answerToViaSink(m)).as("answer to OPTIONS ... SIP/3.0 (RFC 3261 21.5.7: 505; -3: forwarded)")
                 .isIn(400, 505);
     }
@@ -368,19 +329,14 @@ class FloodIT {
      * Sends from the sink, which the request's Via names, and returns the status of the answer within 2 s (-1: none);
      * a request forwarded to the sink (its Request-URI) is the proxy's failure to refuse it, -3.
      */
-    private int answerToViaSink(byte[] message) throws IOException {
-        sink.setSoTimeout((int) PROBE_BOUND_MILLIS);
-        sink.send(new DatagramPacket(message, message.length, new InetSocketAddress("127.0.0.1", proxy.port())));
-        byte[] buf = new byte[65536];
+    private int answerToViaSink(byte[] message) throws Exception {
+        sink.send(message, proxy.port());
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_BOUND_MILLIS);
-        while (System.nanoTime() < end) {
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            try {
-                sink.receive(p);
-            } catch (SocketTimeoutException e) {
-                return -1;
+        for (long left; (left = end - System.nanoTime()) > 0;) {
+            String text = sink.poll(java.time.Duration.ofNanos(left));
+            if (text == null) {
+                break;
             }
-            String text = new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
             if (!text.startsWith("SIP/2.0 ")) {
                 return -3;
             }
@@ -390,86 +346,6 @@ class FloodIT {
             }
         }
         return -1;
-    }
-
-    private String sinkAddress() {
-        return "127.0.0.1:" + sink.getLocalPort();
-    }
-
-    private Void readSink(int seconds) throws IOException {
-        byte[] buf = new byte[65536];
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < end) {
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            try {
-                sink.receive(p);
-            } catch (SocketTimeoutException e) {
-                continue;
-            }
-            record(new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1));
-        }
-        return null;
-    }
-
-    private static final java.util.regex.Pattern CONTENT_LENGTH = java.util.regex.Pattern.compile(
-            "(?im)^(?:content-length|l)[ \\t]*:[ \\t]*(\\d+)");
-
-    /** Takes the first complete message off a TCP stream, framed by its Content-Length; null when none is complete. */
-    private static String nextMessage(StringBuilder stream) {
-        int end = stream.indexOf("\r\n\r\n");
-        if (end < 0) {
-            return null;
-        }
-        java.util.regex.Matcher m = CONTENT_LENGTH.matcher(stream.substring(0, end));
-        int total = end + 4 + (m.find() ? Integer.parseInt(m.group(1)) : 0);
-        if (stream.length() < total) {
-            return null;
-        }
-        String message = stream.substring(0, total);
-        stream.delete(0, total);
-        return message;
-    }
-
-    /** Each connection to the sink's TCP port: what arrives is recorded, message by message. */
-    private void acceptAndRecord(ServerSocket server) {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                Thread t = new Thread(() -> {
-                    try (s) {
-                        byte[] buf = new byte[65536];
-                        StringBuilder stream = new StringBuilder();
-                        for (int k; (k = s.getInputStream().read(buf)) > 0;) {
-                            stream.append(new String(buf, 0, k, StandardCharsets.ISO_8859_1));
-                            for (String m; (m = nextMessage(stream)) != null;) {
-                                record(m);
-                            }
-                        }
-                    } catch (IOException e) {
-                        // the proxy closed it
-                    }
-                }, "flood-it-sink-tcp-read");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return; // closed by tearDown
-            }
-        }
-    }
-
-    private void record(String text) {
-        {
-            String first = text.lines().findFirst().orElse("");
-            String callId = text.lines().filter(l -> l.regionMatches(true, 0, "Call-ID:", 0, 8)).findFirst().orElse(
-                    "Call-ID: ?").substring(8).trim();
-            String kind = callId.startsWith("flood-")
-                    ? callId.substring(6, Math.max(6, callId.indexOf('-', 6)))
-                    : "other";
-            String transport = text.contains("SIP/2.0/TCP 127.0.0.1:" + tcpSink.getLocalPort()) ? "tcp" : "udp";
-            String key = kind + " over " + transport;
-            forwarded.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(callId);
-            forwardedExample.putIfAbsent(key, first.substring(0, Math.min(first.length(), 70)));
-        }
     }
 
     private static Void readProbes(DatagramSocket probes, Map<Integer, Long> sent, Map<Integer, long[]> answered,

@@ -75,7 +75,7 @@ class MalformedParserFactoryTest {
                 "lots"));
         SIPMessage parsed = parser.parseSIPMessage(m, true, false, channel);
         assertThat(parsed).isNotNull();
-        assertThat(parsed.getCallId().getCallId()).isEqualTo("flood-max_forwards_garbage-1@flood");
+        assertThat(parsed.getCallId().getCallId()).isEqualTo("flood-max_forwards_garbage-1@udp.flood");
         assertThat(input.count(Reason.BAD_MAX_FORWARDS, Transport.OTHER)).isEqualTo(1.0);
     }
 

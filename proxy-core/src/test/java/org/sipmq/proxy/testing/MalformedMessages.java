@@ -10,7 +10,7 @@ import java.util.function.BiFunction;
 /**
  * The malformed messages of {@code bench/flood.py}, for tests: each kind makes the bytes of one message (n numbers
  * it). Every request names {@code sink} in its Request-URI, so that one the proxy forwarded arrives there, and its
- * Call-ID {@code flood-KIND-N@flood}; a response's Vias name the sink too (none is the proxy: the proxy must drop
+ * Call-ID {@code flood-KIND-N@TRANSPORT.flood}; a response's Vias name the sink too (none is the proxy: the proxy must drop
  * it). {@code sentBy} is the Via of requests, where answers go.
  */
 public final class MalformedMessages {
@@ -18,12 +18,15 @@ public final class MalformedMessages {
             + "m=audio 9 RTP/AVP 0\r\n";
     private final String sink;
     private final String sentBy;
+    /** The host part of every Call-ID: {@code udp.flood} or {@code tcp.flood}, the transport it is sent by. */
+    private final String callIdHost;
     private final Map<String, BiFunction<Random, Integer, byte[]>> kinds = new LinkedHashMap<>();
 
     /** {@code sink} and {@code sentBy} as {@code host:port}; {@code transport} of the Via, UDP or TCP. */
     public MalformedMessages(String sink, String sentBy, String transport) {
         this.sink = sink;
         this.sentBy = "SIP/2.0/" + transport + " " + sentBy;
+        this.callIdHost = transport.toLowerCase(java.util.Locale.ROOT) + ".flood";
         kinds.put("garbage", (r, n) -> {
             byte[] b = new byte[20 + r.nextInt(1400)];
             r.nextBytes(b);
@@ -43,7 +46,8 @@ public final class MalformedMessages {
                 + "Via: SIP/2.0/UDP " + sink + ";branch=z9hG4bK-stray" + n + "\r\n" //
                 + "Via: SIP/2.0/UDP " + sink + ";branch=z9hG4bK-fl-stray-" + n + "\r\n" //
                 + "From: <sip:flood@127.0.0.1>;tag=fl" + n + "\r\nTo: <sip:victim@" + sink + ">;tag=v" + n + "\r\n"
-                + "Call-ID: flood-stray_response-" + n + "@flood\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n")
+                + "Call-ID: flood-stray_response-" + n + "@" + callIdHost
+                + "\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         kinds.put("cseq_not_a_number", (r, n) -> request("cseq_not_a_number", n).header("CSeq", "one INVITE")
                 .bytes());
@@ -115,7 +119,7 @@ public final class MalformedMessages {
             headers.put("Max-Forwards", "70");
             headers.put("From", "<sip:flood@127.0.0.1>;tag=fl" + n);
             headers.put("To", "<sip:victim@" + sink + ">");
-            headers.put("Call-ID", "flood-" + kind + "-" + n + "@flood");
+            headers.put("Call-ID", "flood-" + kind + "-" + n + "@" + callIdHost);
             headers.put("CSeq", null); // follows the method
             headers.put("Contact", "<sip:flood@127.0.0.1:9>");
         }
