@@ -46,7 +46,12 @@ public final class MalformedParserFactory implements MessageParserFactory {
         return new CountingParser(stackName);
     }
 
-    /** Why a header that failed to parse makes the message malformed; null for headers the stack keeps unparsed. */
+    /**
+     * Why a header that failed to parse makes the message malformed; null for other headers (counted nowhere: the
+     * stack keeps them unparsed). jain-sip-ri 1.3 reports a line that is no header, and a request line it cannot parse
+     * ({@code SIP/3.0}), without a class: {@link Reason#UNPARSABLE}; its channels then keep them unparsed too, and the
+     * message goes on (as SIP/2.0), so the proxy must refuse a request with unparsed lines itself.
+     */
     static Reason reason(Class<?> headerClass) {
         if (headerClass == null) {
             return Reason.UNPARSABLE;
