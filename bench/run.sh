@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Load benchmark of the sample proxy with SIPp on 127.0.0.1; results in bench/results/.
 # Usage: bench/run.sh [--rates 100,200,...] [--seconds 10] [--jvm "-Xmx512m ..."]
+#        bench/run.sh --flood [--seconds 30] [--udp-rate 2000] [--tcp-rate 1000] [--target host:port] ...
+#        (malformed traffic with OPTIONS probes and SIPp calls: bench/flood.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v sipp >/dev/null || { echo "bench: SIPp is needed: apt-get install -y sip-tester" >&2; exit 2; }
 command -v gnuplot >/dev/null || echo "bench: gnuplot not found (apt-get install -y gnuplot-nox): no chart" >&2
 mvn -B -q -DskipTests package  # always: a stale jar would measure old code
+for arg in "$@"; do
+  [ "$arg" = --flood ] && exec python3 bench/flood.py "$@"
+done
 exec python3 bench/sipp_bench.py "$@"

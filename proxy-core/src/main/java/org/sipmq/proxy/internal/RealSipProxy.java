@@ -81,7 +81,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         this.hooks = chain.hooks();
         this.pvs = pvs;
         this.metrics = new ProxyMetrics(registry, inFlight::get, this::stackTransactions);
-        this.malformed = new MalformedInput(registry, stackName);
+        this.malformed = new MalformedInput(registry);
     }
 
     @Override
@@ -109,6 +109,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         timers = new SipTimers(stackName + "-timers");
         txs = new Transactions(config.t1Millis(), config.t4Millis(), timers, this::onClientTimeout);
         StackValve.register(stackName, this);
+        MalformedInput.register(stackName, malformed);
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         shutdown = StackShutdown.create(() -> factory.createSipStack(StackProperties.of(stackName, config)));
@@ -206,6 +207,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             workers.shutdown(STOP_TIMEOUT_MILLIS);
         }
         StackValve.unregister(stackName);
+        MalformedInput.unregister(stackName);
         log.info("SIP proxy {} stopped", stackName);
     }
 
@@ -229,8 +231,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             } catch (java.text.ParseException e) {
                 throw new IllegalStateException("cannot set received/rport", e);
             }
-            int port = via.hasParameter(Via.RPORT) ? from.getPort() : via.getPort() > 0 ? via.getPort() : 5060;
-            onRequest(request, at, at.datagramsTo(new InetSocketAddress(from.getAddress(), port)));
+            onRequest(request, at, replyLink(at, request, from));
         } else if (message instanceof SIPResponse response) {
             onResponse(response);
         }
@@ -245,10 +246,11 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
                     .getPeerAddress(), channel.getPeerPort());
             return;
         }
-        String invalid = Validation.invalid(message);
-        if (invalid != null) {
-            rejectInvalid(at, message, invalid, new Listener.TcpLink(at, channel), channel.getPeerAddress() + ":"
-                    + channel.getPeerPort());
+        Validation.Problem problem = Validation.check(message, null);
+        if (problem != null) {
+            // what the stack's parser marked it counted already (MalformedParserFactory)
+            rejectInvalid(at, message, problem, new Listener.TcpLink(at, channel), channel.getPeerAddress(), channel
+                    .getPeerPort(), Validation.marked(message) == null);
         } else if (message instanceof SIPRequest request) {
             onRequest(request, at, new Listener.TcpLink(at, channel));
         } else {
@@ -258,10 +260,21 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
 
     private SIPMessage parse(Listener at, byte[] data, InetSocketAddress from) {
         SIPMessage message;
+        String host = from.getAddress().getHostAddress();
         try {
-            message = new StringMsgParser().parseSIPMessage(data, true, false, null);
+            message = new StringMsgParser().parseSIPMessage(data, true, false, MalformedParserFactory.marking());
         } catch (java.text.ParseException | RuntimeException e) {
-            malformed.reject(at.transport, from.toString(), Validation.UNPARSABLE, e.getMessage());
+            SIPMessage headers = headersOnly(data);
+            if (headers instanceof SIPRequest r && Validation.answerable(r) && r.getContentLength() != null) {
+                rejectInvalid(at, r, Validation.check(r, null) != null
+                        ? Validation.check(r, null)
+                        : Validation
+                                .contentLengthBeyondBody(),
+                        replyLink(at, r, from), host, from.getPort(), true);
+            } else {
+                malformed.record(MalformedInput.Reason.UNPARSABLE, MalformedInput.Transport.UDP, host, from
+                        .getPort(), e.getMessage());
+            }
             return null;
         }
         if (message == null) {
@@ -273,26 +286,48 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         message.setPeerPacketSourceAddress(from.getAddress());
         message.setPeerPacketSourcePort(from.getPort());
         message.setLocalPort(at.port);
-        String invalid = Validation.invalid(message);
-        if (invalid != null) {
-            int port = message instanceof SIPRequest r && r.getTopmostVia() != null && !r.getTopmostVia().hasParameter(
-                    Via.RPORT) && r.getTopmostVia().getPort() > 0 ? r.getTopmostVia().getPort() : from.getPort();
-            rejectInvalid(at, message, invalid, at.datagramsTo(new InetSocketAddress(from.getAddress(), port)), from
-                    .toString());
+        Validation.Problem problem = Validation.check(message, data);
+        if (problem != null) {
+            rejectInvalid(at, message, problem, message instanceof SIPRequest r && r.getTopmostVia() != null
+                    ? replyLink(at, r, from)
+                    : null, host, from.getPort(), true);
             return null;
         }
         return message;
     }
 
-    /** RFC 3261 8.2 and 16.3: a request that parsed but is not valid gets 400 when it can be answered; else nothing. */
-    private void rejectInvalid(Listener at, SIPMessage message, String reason, Link back, String source) {
-        malformed.reject(at.transport, source, Validation.metricReason(reason), reason);
-        if (message instanceof SIPRequest request && Validation.answerable(request)) {
+    /** The headers of a datagram whose body the parser refused (a Content-Length beyond it), or null. */
+    private static SIPMessage headersOnly(byte[] data) {
+        try {
+            return new StringMsgParser().parseSIPMessage(data, false, false, MalformedParserFactory.marking());
+        } catch (java.text.ParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Where the responses to a UDP request go: its source address, and port when it asked (rport), else its Via's. */
+    private static Link replyLink(Listener at, SIPRequest request, InetSocketAddress from) {
+        Via via = request.getTopmostVia();
+        int port = via.hasParameter(Via.RPORT) ? from.getPort() : via.getPort() > 0 ? via.getPort() : 5060;
+        return at.datagramsTo(new InetSocketAddress(from.getAddress(), port));
+    }
+
+    /**
+     * RFC 3261 8.2 and 16.3: a request that parsed but is not valid gets 400 (505 for another SIP version) when it can
+     * be answered; anything else is dropped. Counted in {@code sipmq.sip.malformed} unless {@code count} is false.
+     */
+    private void rejectInvalid(Listener at, SIPMessage message, Validation.Problem problem, Link back, String host,
+            int port, boolean count) {
+        MalformedInput.Transport transport = MalformedInput.Transport.of(at.transport);
+        if (count) {
+            malformed.record(problem.reason(), transport, host, port, problem.phrase());
+        }
+        if (back != null && message instanceof SIPRequest request && Validation.answerable(request)) {
             try {
-                back.send(request.createResponse(400, reason));
-                metrics.reply(400);
+                back.send(request.createResponse(problem.status(), problem.phrase()));
+                metrics.reply(problem.status());
             } catch (java.io.IOException | RuntimeException e) {
-                log.debug("cannot answer an invalid request from {}: {}", source, e.toString());
+                log.debug("cannot answer an invalid request from {}:{}: {}", host, port, e.toString());
             }
         }
     }
@@ -402,6 +437,8 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             // no transaction: a 2xx retransmission, or another branch's 2xx, to forward; the answer to a lost CANCEL is not
             if (!Request.CANCEL.equals(response.getCSeq().getMethod())) {
                 workers.execute(callId, () -> forwardResponseStatelessly(response));
+            } else {
+                strayResponse(response);
             }
             return;
         }
@@ -450,11 +487,24 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         }
     }
 
+    /** A response that matches no transaction and is not ours to forward: counted, dropped. */
+    private void strayResponse(Response response) {
+        SIPMessage m = (SIPMessage) response;
+        malformed.record(MalformedInput.Reason.STRAY_RESPONSE, MalformedInput.Transport.of(m.getTopmostVia() == null
+                ? null
+                : m.getTopmostVia().getTransport()), m.getRemoteAddress() == null
+                        ? null
+                        : m.getRemoteAddress()
+                                .getHostAddress(),
+                m.getRemotePort(), response.getStatusCode() + " " + SipSupport.callId(
+                        response));
+    }
+
     @Override
     public void forwardResponseStatelessly(Response response) {
         ViaHeader top = (ViaHeader) response.getHeader(ViaHeader.NAME);
         if (!sip.isOurs(top)) {
-            log.debug("stray response {} not for us: dropped", response.getStatusCode());
+            strayResponse(response);
             return;
         }
         SIPResponse up = (SIPResponse) SipSupport.stripOwnVia(response);

@@ -23,6 +23,8 @@ final class StackProperties {
         // SO_RCVBUF of the UDP sockets: the stack asks for 64 KiB, which a 50 ms pause of the reading thread overflows
         // at a few hundred calls per second (the kernel drops what does not fit, and the peers retransmit).
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(config.udpReceiveBufferBytes()));
+        // The stock parser for TCP, counting every parse failure and marking the message for the proxy to refuse.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", MalformedParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(config.maxMessageSize()));
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Integer.toString(config.tcpReadTimeoutMillis()));
         // Not MAX_CLIENT_TRANSACTIONS / MAX_SERVER_TRANSACTIONS: the stack holds no transactions.

@@ -2,60 +2,206 @@ package org.sipmq.proxy.internal;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.sipmq.proxy.internal.MalformedInput.Reason;
 
 /**
- * What makes a message that parsed unusable (RFC 3261 8.1.1, 8.2, 18.3): a missing mandatory header, a CSeq method
- * that is not the request's, a Content-Length beyond the message. Each answer is a reason phrase for the 400 and a
- * metric reason, both short and constant.
+ * What makes a message that parsed unusable (RFC 3261 7.3, 8.1.1, 8.2, 18.3): a header the parser could not read (it
+ * would otherwise go on as if absent), a missing mandatory header, a CSeq method that is not the request's, a
+ * Content-Length beyond the message, a SIP version other than 2.0, bytes that are not UTF-8. Each answer carries the
+ * metric reason and the status and reason phrase of the answer, all short and constant.
  */
 final class Validation {
-    /** Metric reasons, a closed set so that hostile input cannot grow the registry. */
-    static final String MISSING_HEADER = "missing_header", BAD_CSEQ = "bad_cseq", CONTENT_LENGTH = "content_length",
-            UNPARSABLE = "unparsable", TOO_LARGE = "too_large";
+    /** Why a message is refused, and how a request is answered when it can be. */
+    record Problem(Reason reason, int status, String phrase) {
+    }
+
+    private static final Problem MISSING_VIA = missing("Via"), MISSING_CALL_ID = missing("Call-ID"),
+            MISSING_FROM = missing("From"), MISSING_TO = missing("To"), MISSING_CSEQ = missing("CSeq"),
+            CSEQ_METHOD = new Problem(Reason.BAD_CSEQ, 400, "CSeq Method Does Not Match"),
+            CONTENT_LENGTH = new Problem(Reason.CONTENT_LENGTH, 400, "Bad Content-Length"),
+            VERSION = new Problem(Reason.BAD_START_LINE, 505, "Version Not Supported"),
+            NOT_UTF8 = new Problem(Reason.BAD_HEADER, 400, "Invalid UTF-8");
 
     private Validation() {
     }
 
-    /** The reason phrase of what is wrong with {@code m}, or null when it may be processed. */
-    static String invalid(SIPMessage m) {
+    private static Problem missing(String header) {
+        return new Problem(Reason.MISSING_HEADER, 400, "Missing " + header);
+    }
+
+    /** A Content-Length beyond the body, found when the parser refused the datagram for it. */
+    static Problem contentLengthBeyondBody() {
+        return CONTENT_LENGTH;
+    }
+
+    /**
+     * Keeps on the message (its application data) the first problem a parser found, so that the proxy refuses it
+     * instead of going on without the header: the stack's channels keep a header that failed unparsed and deliver the
+     * message.
+     */
+    static void mark(SIPMessage message, Problem problem) {
+        if (message != null && !(message.getApplicationData() instanceof Problem)) {
+            message.setApplicationData(problem);
+        }
+    }
+
+    /** The problem a parser marked on {@code message}, or null. */
+    static Problem marked(SIPMessage message) {
+        return message.getApplicationData() instanceof Problem p ? p : null;
+    }
+
+    /** The problem of a header the parser could not read (one of {@link MalformedParserFactory#reason}'s). */
+    static Problem badHeader(Reason reason, String header) {
+        return new Problem(reason, 400, "Bad " + headerName(reason, header));
+    }
+
+    /** What only the bytes tell: another SIP version (the parser reads "SIP/3.0" as 2.0), bytes that are not UTF-8. */
+    static Problem raw(byte[] raw, SIPMessage m) {
+        if (m instanceof SIPRequest && !requestLineIsSip20(raw)) {
+            return VERSION;
+        }
+        return headersAreUtf8(raw) ? null : NOT_UTF8;
+    }
+
+    /** What is wrong with {@code m}, or null when it may be processed; {@code raw}, when known, is what it came as. */
+    static Problem check(SIPMessage m, byte[] raw) {
+        Problem marked = marked(m);
+        if (marked != null) {
+            return marked;
+        }
+        Problem bytes = raw == null ? null : raw(raw, m);
+        if (bytes != null) {
+            return bytes;
+        }
         if (m.getTopmostVia() == null) {
-            return "Missing Via";
+            return MISSING_VIA;
         }
         if (m.getCallId() == null) {
-            return "Missing Call-ID";
+            return MISSING_CALL_ID;
         }
         if (m.getFrom() == null) {
-            return "Missing From";
+            return MISSING_FROM;
         }
         if (m.getTo() == null) {
-            return "Missing To";
+            return MISSING_TO;
         }
         if (m.getCSeq() == null) {
-            return "Missing CSeq";
+            return MISSING_CSEQ;
         }
         if (m instanceof SIPRequest r && !r.getMethod().equals(r.getCSeq().getMethod())) {
-            return "CSeq Method Does Not Match";
+            return CSEQ_METHOD;
         }
         javax.sip.header.ContentLengthHeader cl = m.getContentLength();
         byte[] body = m.getRawContent();
         if (cl != null && cl.getContentLength() > (body == null ? 0 : body.length)) {
-            return "Bad Content-Length";
+            return CONTENT_LENGTH;
+        }
+        if (body != null && textBody(m) && contains(body, (byte) 0)) {
+            // a TCP stream that ended inside the body: the stack pads it with zeros up to the Content-Length
+            return CONTENT_LENGTH;
         }
         return null;
     }
 
-    /** The metric reason of a reason phrase of {@link #invalid}. */
-    static String metricReason(String phrase) {
-        if (phrase.startsWith("Missing")) {
-            return MISSING_HEADER;
-        }
-        if (phrase.startsWith("CSeq")) {
-            return BAD_CSEQ;
-        }
-        return CONTENT_LENGTH;
+    /** SDP and text bodies never hold a NUL byte; nor does a body without a type, which can only be taken as text. */
+    private static boolean textBody(SIPMessage m) {
+        javax.sip.header.ContentTypeHeader ct = m.getContentTypeHeader();
+        return ct == null || "text".equalsIgnoreCase(ct.getContentType()) || "sdp".equalsIgnoreCase(ct
+                .getContentSubType());
     }
 
-    /** True when a 400 can be built for the request: it has what a response copies, and is not an ACK. */
+    private static boolean contains(byte[] bytes, byte b) {
+        for (byte x : bytes) {
+            if (x == b) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The header's name (a constant set: the parser reports only the headers of {@link Reason}), for the phrase. */
+    private static String headerName(Reason reason, String header) {
+        return switch (reason) {
+            case BAD_CSEQ -> "CSeq";
+            case BAD_VIA -> "Via";
+            case CONTENT_LENGTH -> "Content-Length";
+            case BAD_MAX_FORWARDS -> "Max-Forwards";
+            case BAD_START_LINE -> "Request-Line";
+            case UNPARSABLE -> "Header Line";
+            default -> {
+                String h = header == null ? "" : header;
+                int colon = h.indexOf(':');
+                String name = colon > 0 ? h.substring(0, colon).trim() : "";
+                yield name.equalsIgnoreCase("From")
+                        ? "From"
+                        : name.equalsIgnoreCase("To")
+                                ? "To"
+                                : name
+                                        .equalsIgnoreCase("Call-ID") || name.equalsIgnoreCase("i")
+                                                ? "Call-ID"
+                                                : "Header";
+            }
+        };
+    }
+
+    /** The first line ends with " SIP/2.0" (RFC 3261 7.1: the version is case-insensitive). */
+    static boolean requestLineIsSip20(byte[] raw) {
+        int end = 0;
+        while (end < raw.length && raw[end] != '\r' && raw[end] != '\n') {
+            end++;
+        }
+        String tail = " SIP/2.0";
+        if (end < tail.length()) {
+            return false;
+        }
+        for (int i = 0; i < tail.length(); i++) {
+            int c = raw[end - tail.length() + i];
+            if (Character.toUpperCase(c) != tail.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The start line and headers (not the body, which may be binary) are UTF-8 (RFC 3261 7.3.1), and hold no U+FFFD:
+     * the stack's TCP reader decodes a stream as UTF-8 with replacement before its parser sees it, so that is what
+     * invalid bytes look like there.
+     */
+    static boolean headersAreUtf8(byte[] raw) {
+        int end = raw.length;
+        for (int i = 0; i + 3 < raw.length; i++) {
+            if (raw[i] == '\r' && raw[i + 1] == '\n' && raw[i + 2] == '\r' && raw[i + 3] == '\n') {
+                end = i;
+                break;
+            }
+        }
+        boolean ascii = true;
+        for (int i = 0; i < end && ascii; i++) {
+            ascii = raw[i] >= 0;
+        }
+        if (ascii) {
+            return true; // the common case, without a decoder
+        }
+        for (int i = 0; i + 2 < end; i++) {
+            if (raw[i] == (byte) 0xEF && raw[i + 1] == (byte) 0xBF && raw[i + 2] == (byte) 0xBD) {
+                return false;
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(
+                    CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw, 0, end));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** True when a response can be built for the request: it has what a response copies, and is not an ACK. */
     static boolean answerable(SIPRequest r) {
         return !"ACK".equals(r.getMethod()) && r.getTopmostVia() != null && r.getCallId() != null && r
                 .getFrom() != null && r.getTo() != null && r.getCSeq() != null;
