@@ -172,6 +172,16 @@ class SipTimersTest {
     }
 
     @Test
+    void aTaskThatThrowsAnErrorDoesNotStopTheOthersNorTheSweeps() {
+        // a sweep that throws ends the sweeping thread's fixed-delay schedule: every SIP timer would stop for good
+        timers.schedule(100, throwing(new AssertionError("expected by the test")));
+        timers.schedule(100, recording("after"));
+        clock.advance(100);
+        assertThatCode(timers::sweep).doesNotThrowAnyException();
+        assertThat(fired).containsExactly("after@100");
+    }
+
+    @Test
     void aTaskWhoseDueThrowsDoesNotStopTheOthers() {
         timers.schedule(100, new SipTimers.Task() {
             @Override
