@@ -116,7 +116,11 @@ final class ClientTx {
             return;
         }
         try {
-            link.resend(ack, ackBytes);
+            if (ackBytes != null) {
+                link.resend(ack, ackBytes);
+            } else if ((ackBytes = link.send(ack)) != null) {
+                ack = null; // its first send failed; sent now, its encoding is all a resend needs
+            }
         } catch (IOException e) {
             log.debug("cannot resend the ACK for {}: {}", key, e.toString());
         }

@@ -239,6 +239,19 @@ class ClientTxTest {
     }
 
     @Test
+    void anAckThatCouldNotBeSentIsSentWhenTheFinalComesAgain() throws Exception {
+        ClientTx tx = start("INVITE", udp);
+        udp.failure = new IOException("expected by the test");
+        assertThat(receive(response(486))).isSameAs(branch);
+        udp.failure = null;
+        assertThat(receive(response(486))).isNull();
+        assertThat(receive(response(486))).isNull();
+        assertThat(udp.what()).containsExactly("send INVITE", "send ACK", "resend ACK");
+        assertThat(udp.sent.get(2).message().encode()).isEqualTo(udp.sent.get(1).message().encode());
+        assertThat(tx.state()).isEqualTo(ClientTx.State.COMPLETED);
+    }
+
+    @Test
     void timerDRemovesTheInviteTransaction32SecondsAfterItsNon2xxFinal() throws Exception {
         ClientTx tx = start("INVITE", udp);
         clock.run(timers, 1_000);
