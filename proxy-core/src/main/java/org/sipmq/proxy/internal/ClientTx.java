@@ -33,6 +33,7 @@ final class ClientTx {
     private SIPRequest ack;
     private byte[] ackBytes;
     private Timeout timeout;
+    private boolean cancelled;
 
     ClientTx(Transactions txs, SIPRequest request, Link link, ProxyTransaction.Branch branch) {
         this.txs = txs;
@@ -109,6 +110,21 @@ final class ClientTx {
             txs.timers.schedule(linger, new Linger());
         }
         return to;
+    }
+
+    /**
+     * A CANCEL went for this INVITE. In Proceeding it has no Timer B, so a callee that never answers the CANCEL would
+     * keep the transaction, and through its branch the call, in the table for good: as RFC 3261 9.1 says, 64*T1 on
+     * without a final response it times out as in Calling.
+     */
+    synchronized void cancelSent() {
+        if (!invite || state != State.PROCEEDING || cancelled) {
+            return;
+        }
+        cancelled = true;
+        timeout.tx = null; // Timer B, moot since the provisional, must not fire early now
+        timeout = new Timeout(this);
+        txs.timers.schedule(txs.timeout(), timeout);
     }
 
     private void resendAck() {
@@ -206,9 +222,9 @@ final class ClientTx {
         }
     }
 
-    /** An INVITE in Proceeding waits for Timer C instead (RFC 3261 17.1.1.2). */
+    /** An INVITE in Proceeding waits for Timer C instead (RFC 3261 17.1.1.2), then for the answer to its CANCEL. */
     private synchronized boolean timesOut() {
-        return state == State.CALLING || (!invite && state == State.PROCEEDING);
+        return state == State.CALLING || ((!invite || cancelled) && state == State.PROCEEDING);
     }
 
     /** Timers D and K: ends the transaction after it absorbed late retransmissions of its final response. */

@@ -132,6 +132,77 @@ class ClientTxTest {
     }
 
     @Test
+    void anInviteInProceedingWhoseCancelIsNeverAnsweredTimesOut64T1AfterTheCancel() throws Exception {
+        // RFC 3261 9.1: without it a callee gone after its 180 would keep the transaction (and the call) for good
+        ClientTx tx = start("INVITE", udp);
+        clock.run(timers, 100);
+        receive(response(180));
+        clock.runTo(timers, 180_000);
+        assertThat(held(tx)).as("Timer B does not run in Proceeding").isTrue();
+        tx.cancelSent();
+        clock.run(timers, TIMEOUT - TICK);
+        assertThat(held(tx)).isTrue();
+        assertThat(timedOut).isEmpty();
+        clock.run(timers, TICK);
+        assertThat(held(tx)).isFalse();
+        assertThat(tx.state()).isEqualTo(ClientTx.State.TERMINATED);
+        assertThat(timedOut).containsExactly(branch);
+        assertThat(receive(response(487))).as("a 487 after that finds nothing").isNull();
+        assertThat(udp.what()).containsExactly("send INVITE");
+        assertThat(timers.queued()).isZero();
+    }
+
+    @Test
+    void theTimeoutOfACancelledInviteRunsFromTheCancel() throws Exception {
+        ClientTx tx = start("INVITE", udp);
+        clock.run(timers, 100);
+        receive(response(180));
+        clock.runTo(timers, 5_000);
+        tx.cancelSent();
+        tx.cancelSent();
+        clock.runTo(timers, 5_000 + TIMEOUT - TICK);
+        assertThat(timedOut).as("not at the INVITE's Timer B").isEmpty();
+        clock.run(timers, TICK);
+        assertThat(timedOut).containsExactly(branch);
+        clock.run(timers, TIMEOUT);
+        assertThat(timedOut).hasSize(1);
+    }
+
+    @Test
+    void aCancelledInviteStillEndsByItsFinalResponse() throws Exception {
+        ClientTx tx = start("INVITE", tcp);
+        receive(response(180));
+        clock.run(timers, 10_000);
+        tx.cancelSent();
+        clock.run(timers, 1_000);
+        assertThat(receive(response(487))).isSameAs(branch);
+        assertThat(tcp.what()).containsExactly("send INVITE", "send ACK");
+        assertThat(held(tx)).isFalse();
+        clock.run(timers, TIMEOUT);
+        assertThat(timedOut).isEmpty();
+        assertThat(timers.queued()).isZero();
+    }
+
+    @Test
+    void aCancelAfterTheFinalChangesNothing() throws Exception {
+        ClientTx tx = start("INVITE", udp);
+        receive(response(486));
+        tx.cancelSent();
+        clock.run(timers, Transactions.TIMER_D_MILLIS);
+        assertThat(held(tx)).isFalse();
+        assertThat(timedOut).isEmpty();
+    }
+
+    @Test
+    void aCancelDoesNotDelayTimerBInCalling() throws Exception {
+        start("INVITE", udp);
+        clock.run(timers, 10_000);
+        txs.client(Transactions.clientKey(invite)).cancelSent();
+        clock.runTo(timers, TIMEOUT);
+        assertThat(timedOut).containsExactly(branch);
+    }
+
+    @Test
     void timerBDoesNotFireAfterAFinal() throws Exception {
         start("INVITE", udp);
         clock.run(timers, 100);
