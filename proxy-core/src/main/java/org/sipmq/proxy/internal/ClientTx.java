@@ -65,6 +65,11 @@ final class ClientTx {
         return state;
     }
 
+    /** Whether the proxy's branch or the parsed request is still referenced (tests: neither outlives the final). */
+    synchronized boolean holdsCallState() {
+        return branch != null || request != null;
+    }
+
     /**
      * A response for this transaction: returns the proxy's branch it goes on to, or null (a retransmission, absorbed;
      * or the answer to a CANCEL).
@@ -148,6 +153,10 @@ final class ClientTx {
 
     private void end() {
         state = State.TERMINATED;
+        // a 2xx ends the transaction at once, while its queued retransmission timer may still hold it for seconds
+        branch = null;
+        request = null;
+        bytes = null;
         txs.remove(this);
     }
 

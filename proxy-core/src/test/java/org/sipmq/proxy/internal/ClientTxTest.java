@@ -374,6 +374,29 @@ class ClientTxTest {
     }
 
     @Test
+    void anAnswered2xxTransactionHoldsNeitherTheBranchNorTheRequest() throws Exception {
+        ClientTx tx = start("INVITE", udp);
+        assertThat(tx.holdsCallState()).isTrue();
+        clock.runTo(timers, 700);
+        tx.onResponse(response(200));
+        assertThat(timers.queued()).as("its next retransmission, moot, still holds it until 1500 ms").isPositive();
+        assertThat(tx.holdsCallState()).isFalse();
+    }
+
+    @Test
+    void aLingeringOrTimedOutTransactionHoldsNeitherTheBranchNorTheRequest() throws Exception {
+        ClientTx busy = start("INVITE", udp);
+        busy.onResponse(response(486));
+        assertThat(busy.holdsCallState()).as("after a non-2xx").isFalse();
+        ClientTx options = start("OPTIONS", udp);
+        options.onResponse(response(404));
+        assertThat(options.holdsCallState()).as("after a non-INVITE final").isFalse();
+        ClientTx silent = start("MESSAGE", udp);
+        clock.run(timers, TIMEOUT);
+        assertThat(silent.holdsCallState()).as("after Timer F").isFalse();
+    }
+
+    @Test
     void aNonInviteFinalLingersT4OverUdpAbsorbingRetransmissions() throws Exception {
         ClientTx tx = start("OPTIONS", udp);
         assertThat(receive(response(404))).isSameAs(branch);
