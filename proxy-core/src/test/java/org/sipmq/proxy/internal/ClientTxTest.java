@@ -26,20 +26,20 @@ class ClientTxTest {
         timers.stop();
     }
 
-    private SIPRequest invite;
+    private SIPRequest request;
     private ProxyTransaction.Branch branch;
 
     /** Starts a client transaction of {@code method} on {@code link}, as a branch of the proxy does. */
     private ClientTx start(String method, Link link) throws IOException {
-        invite = SipText.request(method, "z9hG4bK-down-" + method, "192.0.2.10:5060", 7);
-        branch = new ProxyTransaction.Branch(null, null, invite);
-        ClientTx tx = new ClientTx(txs, invite, link, branch);
+        request = SipText.request(method, "z9hG4bK-down-" + method, "192.0.2.10:5060", 7);
+        branch = new ProxyTransaction.Branch(null, null, request);
+        ClientTx tx = new ClientTx(txs, request, link, branch);
         tx.start();
         return tx;
     }
 
     private SIPResponse response(int code) {
-        return SipText.response(invite, code, code == 100 ? null : "b2");
+        return SipText.response(request, code, code == 100 ? null : "b2");
     }
 
     /** What the proxy's reading thread does with a response: finds its transaction, or forwards it statelessly. */
@@ -79,7 +79,7 @@ class ClientTxTest {
         clock.runTo(timers, TIMEOUT + 1_000);
         assertThat(udp.log()).containsExactly("send INVITE@0", "resend INVITE@500", "resend INVITE@1500",
                 "resend INVITE@3500");
-        assertThat(udp.sent).allSatisfy(s -> assertThat(s.message().encode()).isEqualTo(invite.encode()));
+        assertThat(udp.sent).allSatisfy(s -> assertThat(s.message().encode()).isEqualTo(request.encode()));
     }
 
     @Test
@@ -197,7 +197,7 @@ class ClientTxTest {
     void aCancelDoesNotDelayTimerBInCalling() throws Exception {
         start("INVITE", udp);
         clock.run(timers, 10_000);
-        txs.client(Transactions.clientKey(invite)).cancelSent();
+        txs.client(Transactions.clientKey(request)).cancelSent();
         clock.runTo(timers, TIMEOUT);
         assertThat(timedOut).containsExactly(branch);
     }
@@ -283,14 +283,14 @@ class ClientTxTest {
         SIPRequest ack = udp.lastRequest();
         assertThat(ack.getMethod()).isEqualTo("ACK");
         assertThat(ack.getViaHeaders()).as("only the proxy's own Via").hasSize(1);
-        assertThat(ack.getTopmostVia().getBranch()).isEqualTo(invite.getTopmostVia().getBranch());
+        assertThat(ack.getTopmostVia().getBranch()).isEqualTo(request.getTopmostVia().getBranch());
         assertThat(ack.getToTag()).isEqualTo("b2");
         assertThat(ack.getCSeq().getSeqNumber()).isEqualTo(7);
         assertThat(ack.getCSeq().getMethod()).isEqualTo("ACK");
-        assertThat(ack.getRequestURI()).isEqualTo(invite.getRequestURI());
-        assertThat(ack.getCallId().getCallId()).isEqualTo(invite.getCallId().getCallId());
-        assertThat(ack.getFromTag()).isEqualTo(invite.getFromTag());
-        assertThat(ack.getHeader("Route")).as("RFC 3261 17.1.1.3: the INVITE's Route").isEqualTo(invite
+        assertThat(ack.getRequestURI()).isEqualTo(request.getRequestURI());
+        assertThat(ack.getCallId().getCallId()).isEqualTo(request.getCallId().getCallId());
+        assertThat(ack.getFromTag()).isEqualTo(request.getFromTag());
+        assertThat(ack.getHeader("Route")).as("RFC 3261 17.1.1.3: the INVITE's Route").isEqualTo(request
                 .getHeader("Route"));
         assertThat(udp.sent).filteredOn(s -> s.message() instanceof SIPRequest r && r.getMethod().equals(
                 "ACK")).hasSize(1);
@@ -431,21 +431,21 @@ class ClientTxTest {
     @Test
     void theAnswersToACancelGoNowhere() throws Exception {
         start("INVITE", udp);
-        SIPRequest cancel = invite.createCancelRequest();
+        SIPRequest cancel = request.createCancelRequest();
         ClientTx tx = new ClientTx(txs, cancel, udp, null);
         tx.start();
-        assertThat(tx.key).isNotEqualTo(Transactions.clientKey(invite));
+        assertThat(tx.key).isNotEqualTo(Transactions.clientKey(request));
         SIPResponse ok = SipText.response(cancel, 200, "b2");
         assertThat(receive(ok)).isNull();
         assertThat(tx.state()).isEqualTo(ClientTx.State.COMPLETED);
-        assertThat(txs.client(Transactions.clientKey(invite))).as("the INVITE's own transaction").isNotNull();
+        assertThat(txs.client(Transactions.clientKey(request))).as("the INVITE's own transaction").isNotNull();
     }
 
     @Test
     void aCancelThatTimesOutDeliversNothing() throws Exception {
         start("INVITE", tcp);
         receive(response(180));
-        ClientTx tx = new ClientTx(txs, invite.createCancelRequest(), tcp, null);
+        ClientTx tx = new ClientTx(txs, request.createCancelRequest(), tcp, null);
         tx.start();
         clock.run(timers, TIMEOUT);
         assertThat(timedOut).isEmpty();

@@ -93,10 +93,6 @@ final class FakeLink implements Link {
         return (SIPResponse) sent.get(sent.size() - 1).message();
     }
 
-    void clear() {
-        sent.clear();
-    }
-
     @Override
     public String toString() {
         return (reliable ? "fake-tcp:" : "fake-udp:") + sent.size() + " sent";

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,7 @@ class ServerTxTest {
     private final Transactions txs = new Transactions(T1, T4, timers, timedOut::add);
     private final FakeLink udp = FakeLink.udp(clock::millis);
     private final FakeLink tcp = FakeLink.tcp(clock::millis);
+    private final Map<ServerTx, SIPRequest> requests = new HashMap<>();
 
     @AfterEach
     void stop() {
@@ -30,12 +33,12 @@ class ServerTxTest {
         ServerTx tx = new ServerTx(txs, Transactions.serverKey(request), request, link);
         assertThat(txs.add(tx)).isNull();
         tx.attach(new ProxyTransaction(null, tx, request, null));
+        requests.put(tx, request);
         return tx;
     }
 
-    private static void respond(ServerTx tx, int code) throws Exception {
-        SIPRequest request = SipText.request(tx.invite ? "INVITE" : "OPTIONS", "z9hG4bK-up");
-        tx.respond(SipText.response(request, code, code == 100 ? null : "b1"));
+    private void respond(ServerTx tx, int code) throws Exception {
+        tx.respond(SipText.response(requests.get(tx), code, code == 100 ? null : "b1"));
     }
 
     private boolean held(ServerTx tx) {
