@@ -1,6 +1,7 @@
 package org.sipmq.proxy.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -79,6 +80,14 @@ class ValidationTest {
         SIPMessage empty = SipText.parse(INVITE);
         empty.getContentLength().setContentLength(1);
         assertThat(Validation.invalid(empty)).isEqualTo("Bad Content-Length");
+    }
+
+    @Test
+    void overUdpTheParserRefusesAContentLengthBeyondTheBodyBeforeValidationSeesIt() {
+        // so such a datagram is counted as unparsable and gets no 400 (RFC 3261 18.3 asks for one: SHOULD)
+        String shortBody = INVITE.replace("Content-Length: 0\n\n", "Content-Length: 10\n\nv=0");
+        assertThatThrownBy(() -> SipText.parse(shortBody)).hasRootCauseInstanceOf(java.text.ParseException.class)
+                .rootCause().hasMessageContaining("content length");
     }
 
     @Test
