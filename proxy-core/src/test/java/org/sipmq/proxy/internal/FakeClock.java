@@ -5,7 +5,7 @@ import java.util.function.LongSupplier;
 
 /** A nano clock for {@link SipTimers} that moves only when a test says so. */
 final class FakeClock implements LongSupplier {
-    // not zero, and near the end of the range: deadlines are compared by difference, so any origin must do
+    // 10 s before the long wraps, as System.nanoTime() may: the timers must compare deadlines by difference
     private long nanos = Long.MAX_VALUE - 10_000_000_000L;
     private final long origin = nanos;
 
