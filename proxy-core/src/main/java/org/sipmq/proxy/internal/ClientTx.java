@@ -33,6 +33,7 @@ final class ClientTx {
     private SIPRequest ack;
     private byte[] ackBytes;
     private Timeout timeout;
+    private boolean cancelled;
 
     ClientTx(Transactions txs, SIPRequest request, Link link, ProxyTransaction.Branch branch) {
         this.txs = txs;
@@ -62,6 +63,11 @@ final class ClientTx {
 
     synchronized State state() {
         return state;
+    }
+
+    /** Whether the proxy's branch or the parsed request is still referenced (tests: neither outlives the final). */
+    synchronized boolean holdsCallState() {
+        return branch != null || request != null;
     }
 
     /**
@@ -111,12 +117,31 @@ final class ClientTx {
         return to;
     }
 
+    /**
+     * A CANCEL went for this INVITE. In Proceeding it has no Timer B, so a callee that never answers the CANCEL would
+     * keep the transaction, and through its branch the call, in the table for good: as RFC 3261 9.1 says, 64*T1 on
+     * without a final response it times out as in Calling.
+     */
+    synchronized void cancelSent() {
+        if (!invite || state != State.PROCEEDING || cancelled) {
+            return;
+        }
+        cancelled = true;
+        timeout.tx = null; // Timer B, moot since the provisional, must not fire early now
+        timeout = new Timeout(this);
+        txs.timers.schedule(txs.timeout(), timeout);
+    }
+
     private void resendAck() {
         if (ack == null && ackBytes == null) {
             return;
         }
         try {
-            link.resend(ack, ackBytes);
+            if (ackBytes != null) {
+                link.resend(ack, ackBytes);
+            } else if ((ackBytes = link.send(ack)) != null) {
+                ack = null; // its first send failed; sent now, its encoding is all a resend needs
+            }
         } catch (IOException e) {
             log.debug("cannot resend the ACK for {}: {}", key, e.toString());
         }
@@ -128,6 +153,10 @@ final class ClientTx {
 
     private void end() {
         state = State.TERMINATED;
+        // a 2xx ends the transaction at once, while its queued retransmission timer may still hold it for seconds
+        branch = null;
+        request = null;
+        bytes = null;
         txs.remove(this);
     }
 
@@ -202,9 +231,9 @@ final class ClientTx {
         }
     }
 
-    /** An INVITE in Proceeding waits for Timer C instead (RFC 3261 17.1.1.2). */
+    /** An INVITE in Proceeding waits for Timer C instead (RFC 3261 17.1.1.2), then for the answer to its CANCEL. */
     private synchronized boolean timesOut() {
-        return state == State.CALLING || (!invite && state == State.PROCEEDING);
+        return state == State.CALLING || ((!invite || cancelled) && state == State.PROCEEDING);
     }
 
     /** Timers D and K: ends the transaction after it absorbed late retransmissions of its final response. */

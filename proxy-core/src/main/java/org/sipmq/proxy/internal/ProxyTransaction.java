@@ -438,6 +438,7 @@ final class ProxyTransaction {
 
     private void sendCancel(Branch b) {
         b.cancelSent = true;
+        b.client.cancelSent(); // ends the INVITE's transaction if the callee never answers
         try {
             SIPRequest cancel = ((SIPRequest) b.request).createCancelRequest();
             new ClientTx(core.transactions(), cancel, b.client.link, null).start();

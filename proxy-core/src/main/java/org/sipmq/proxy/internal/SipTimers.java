@@ -94,8 +94,9 @@ final class SipTimers {
                     if (e.task.due()) {
                         e.task.fire();
                     }
-                } catch (RuntimeException ex) {
-                    log.error("SIP timer task failed", ex); // one task, never the schedule
+                } catch (RuntimeException | Error ex) {
+                    // one task, never the schedule: a sweep that throws ends the sweeper's fixed-delay schedule
+                    log.error("SIP timer task failed", ex);
                 }
             }
         }
