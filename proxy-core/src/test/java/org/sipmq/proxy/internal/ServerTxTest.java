@@ -296,6 +296,31 @@ class ServerTxTest {
     }
 
     @Test
+    void anUnansweredTransactionOlderThanItsLifetimeIsReleasedWithItsProxyState() throws Exception {
+        long invite = java.util.concurrent.TimeUnit.SECONDS.toNanos(300);
+        long other = java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        ServerTx ringing = server("INVITE", udp);
+        respond(ringing, 180);
+        ServerTx options = server("OPTIONS", udp);
+        ServerTx answered = server("MESSAGE", udp);
+        respond(answered, 200);
+        ProxyTransaction ringingState = ringing.proxy();
+        ProxyTransaction optionsState = options.proxy();
+
+        clock.advance(119_000);
+        assertThat(txs.expireUnanswered(invite, other)).as("none is old enough").isEmpty();
+        clock.advance(2_000);
+        assertThat(txs.expireUnanswered(invite, other)).as("the non-INVITE after 120 s").containsExactly(
+                optionsState);
+        assertThat(held(options)).isFalse();
+        clock.advance(180_000);
+        assertThat(txs.expireUnanswered(invite, other)).as("the INVITE after 300 s").containsExactly(ringingState);
+        assertThat(held(ringing)).isFalse();
+        assertThat(ringing.proxy()).isNull();
+        assertThat(udp.what()).as("nothing more is sent").containsExactly("send 180", "send 200");
+    }
+
+    @Test
     void terminateRemovesTheTransactionAtOnce() throws Exception {
         ServerTx tx = server("INVITE", udp);
         respond(tx, 100);
