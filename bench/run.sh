@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Load benchmark of the sample proxy with SIPp on 127.0.0.1; results in bench/results/.
-# Usage: bench/run.sh [--rates 100,200,...] [--seconds 10] [--jvm "-Xmx512m ..."]
+# Load benchmark of the sample proxy with SIPp on 127.0.0.1, and of Kamailio in the same run; results in
+# bench/results/.
+# Usage: bench/run.sh [--peer sipmq|kamailio|both] [--sample-config full|equivalent] [--rates 100,200,...]
+#                     [--seconds 10] [--jvm "-Xmx512m ..."]   (all options: python3 bench/sipp_bench.py --help)
+# With --peer kamailio or both, Kamailio is installed when missing (apt-get install -y kamailio).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v sipp >/dev/null || { echo "bench: SIPp is needed: apt-get install -y sip-tester" >&2; exit 2; }
