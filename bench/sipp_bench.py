@@ -518,7 +518,7 @@ def main():
                     "sipp": subprocess.run(["sipp", "-v"], capture_output=True, text=True).stdout.strip()
                     .splitlines()[0],
                     "kamailio": kamailio_version},
-        "command": " ".join(sys.argv), "sipp_uac_options": uac_opts,
+        "command": " ".join(sys.argv), "sipp_uac_options": uac_opts, "git_commit": git_commit(),
         "peers": peers, "sample_config": template if "sipmq" in peers else None,
         "kamailio_config": {"file": os.path.relpath(KAMAILIO_CFG, ROOT), "shm_mb": KAMAILIO_SHM_MB,
                             "pkg_mb": KAMAILIO_PKG_MB, "memory_manager": "fm"} if kamailio_bin else None,
@@ -539,6 +539,15 @@ def main():
         chart(args.out, direct, proxied, kamailio)
     print(markdown(summary))
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+def git_commit():
+    """The commit measured, with "+dirty" when the work tree differs from it."""
+    def run(*a):
+        return subprocess.run(["git", "-C", ROOT, *a], capture_output=True, text=True, timeout=30)
+
+    head = run("rev-parse", "--short", "HEAD").stdout.strip()
+    return head + ("+dirty" if head and run("status", "--porcelain", "--untracked-files=no").stdout.strip() else "")
 
 
 def fmt(v):
