@@ -88,18 +88,17 @@ def thread_cpu_ms(pid):
 
 def descendants(pid):
     """The processes whose chain of parents reaches pid (Kamailio's children and theirs), from /proc."""
-    parent = {}
+    children = {}
     for stat in glob.glob("/proc/[0-9]*/stat"):
         try:
             with open(stat) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
         except OSError:
             continue  # the process ended meanwhile
-        parent[int(stat.split("/")[2])] = int(fields[1])
+        children.setdefault(ppid, []).append(int(stat.split("/")[2]))
     found, frontier = [], [pid]
     while frontier:  # bounded: each process is visited once, as the child of its one parent
-        p = frontier.pop()
-        kids = [c for c, pp in parent.items() if pp == p]
+        kids = children.get(frontier.pop(), [])
         found += kids
         frontier += kids
     return found
