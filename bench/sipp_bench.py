@@ -229,7 +229,9 @@ def ensure_kamailio():
     """The kamailio binary, installed with apt-get when it is missing."""
     if not shutil.which("kamailio"):
         print("# kamailio not found: apt-get install -y kamailio", flush=True)
-        subprocess.run(["apt-get", "install", "-y", "kamailio"], check=True, timeout=900)
+        if subprocess.run(["apt-get", "install", "-y", "kamailio"], timeout=900).returncode != 0:
+            subprocess.run(["apt-get", "update"], check=True, timeout=900)  # a fresh machine's empty index
+            subprocess.run(["apt-get", "install", "-y", "kamailio"], check=True, timeout=900)
     path = shutil.which("kamailio") or "/usr/sbin/kamailio"
     if not os.path.exists(path):
         raise SystemExit("kamailio is still not installed (apt-get install -y kamailio)")
