@@ -59,7 +59,7 @@ def proc_cpu_ms(path):
 
 def thread_group(name):
     """The proxy's threads by role (Linux keeps the first 15 characters of a thread's name)."""
-    for prefix, group in (("sipmq-proxy-", None), ("rtimer-acc", "acc drain (H2 writes)"),
+    for prefix, group in (("sipmq-proxy-", None), ("rtimer-acc", "acc drain (rtimer-acc)"),
                           ("rtimer-", "other timer routes"), ("C1 Compiler", "JIT"), ("C2 Compiler", "JIT"),
                           ("GC Thread", "GC"), ("G1 ", "GC"), ("VM Thread", "GC"), ("DefaultSipTime", "SIP timers"),
                           ("pool-jain_sip_t", "SIP timers"), ("H2-", "H2 background writer"),
