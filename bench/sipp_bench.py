@@ -466,7 +466,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="sipmq-bench-")
     jvm_opts = args.jvm.split()
-    load_at_start = loadavg()
+    load_at_start, commit = loadavg(), git_commit()  # the commit measured, before anyone commits during the run
     # Kamailio's two SIP processes may relay a call's 180 after its 200 (each reply is sent once its process has
     # let go of the transaction), and a strict SIPp caller aborts such a call. A real UA ignores a late 180: with
     # Kamailio in the run every series uses the same lenient caller, which counts the message as a warning.
@@ -519,7 +519,7 @@ def main():
                     "sipp": subprocess.run(["sipp", "-v"], capture_output=True, text=True).stdout.strip()
                     .splitlines()[0],
                     "kamailio": kamailio_version},
-        "command": " ".join(sys.argv), "sipp_uac_options": uac_opts, "git_commit": git_commit(),
+        "command": " ".join(sys.argv), "sipp_uac_options": uac_opts, "git_commit": commit,
         "peers": peers, "sample_config": template if "sipmq" in peers else None,
         "kamailio_config": {"file": os.path.relpath(KAMAILIO_CFG, ROOT), "shm_mb": KAMAILIO_SHM_MB,
                             "pkg_mb": KAMAILIO_PKG_MB, "memory_manager": "fm"} if kamailio_bin else None,
