@@ -32,7 +32,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sipp_bench import ROOT, SCENARIOS, Proxy, free_port, percentile, udp_rcvbuf_errors  # noqa: E402
+from sipp_bench import ROOT, SCENARIOS, Kamailio, Proxy, ensure_kamailio, free_port, percentile, udp_rcvbuf_errors  # noqa: E402,E501
 
 TICK_S = 0.010
 DESYNC = {"truncated", "content_length_over"}
@@ -64,6 +64,8 @@ class SipmqPeer(Proxy):
 # A peer is started with (workdir, args) and offers .port (UDP and TCP) and .stop(); .metrics() is optional.
 PEERS = {
     "sipmq": lambda workdir, args: SipmqPeer(workdir, args.jvm.split(), args.config),
+    # bench/kamailio/kamailio.cfg, with SIP over TCP on the UDP port's number
+    "kamailio": lambda workdir, args: Kamailio(workdir, ensure_kamailio(), sip_over_tcp=True),
 }
 
 
@@ -457,7 +459,8 @@ def malformed_counters(text):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--flood", action="store_true", help="(the bench/run.sh switch that picks this script)")
-    ap.add_argument("--peer", default="sipmq", choices=sorted(PEERS), help="the peer to start and flood")
+    ap.add_argument("--peer", default="sipmq", choices=sorted(PEERS) + ["both"],
+                    help="the peer to start and flood; both: sipmq, then Kamailio, in one sitting")
     ap.add_argument("--target", metavar="HOST:PORT", help="flood an already-running peer instead (UDP and TCP)")
     ap.add_argument("--seconds", type=int, default=30, help="length of the flood")
     ap.add_argument("--udp-rate", type=int, default=2000, help="malformed datagrams per second")
@@ -474,25 +477,31 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="sipmq-flood-")
-    peer = None
-    if args.target:
-        host, port = args.target.rsplit(":", 1)
-        port = int(port)
-    else:
-        peer = PEERS[args.peer](tempfile.mkdtemp(prefix="peer-", dir=workdir), args)
-        host, port = LOCAL, peer.port
-    try:
-        summary = flood(args, host, port, peer, workdir)
-    finally:
-        if peer:
-            peer.stop()
-    if peer and getattr(peer, "log_path", None):
-        summary["peer_log"] = log_summary(peer.log_path)
+    names = ["sipmq", "kamailio"] if args.peer == "both" and not args.target else [args.peer]
+    summaries = {}
+    for name in names:
+        peer = None
+        if args.target:
+            host, port = args.target.rsplit(":", 1)
+            port = int(port)
+        else:
+            peer = PEERS[name](tempfile.mkdtemp(prefix=f"peer-{name}-", dir=workdir), args)
+            host, port = LOCAL, peer.port
+        try:
+            summary = flood(args, host, port, peer, workdir)
+        finally:
+            if peer:
+                peer.stop()
+        summary["peer"] = args.target or name
+        if peer and getattr(peer, "log_path", None):
+            summary["peer_log"] = log_summary(peer.log_path)
+        summaries[name] = summary
+        print(markdown(summary), flush=True)
+    result = summaries[names[0]] if len(names) == 1 else summaries
     with open(os.path.join(args.out, "flood.json"), "w") as f:
-        json.dump(summary, f, indent=2)
+        json.dump(result, f, indent=2)
     with open(os.path.join(args.out, "flood.md"), "w") as f:
-        f.write(markdown(summary))
-    print(markdown(summary))
+        f.write("\n".join(markdown(summaries[n]) for n in names))
 
 
 def flood(args, host, port, peer, workdir):

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Load benchmark of the sample proxy with SIPp on 127.0.0.1; results in bench/results/.
-# Usage: bench/run.sh [--rates 100,200,...] [--seconds 10] [--jvm "-Xmx512m ..."]
-#        bench/run.sh --flood [--seconds 30] [--udp-rate 2000] [--tcp-rate 1000] [--target host:port] ...
+# Load benchmark of the sample proxy with SIPp on 127.0.0.1, and of Kamailio in the same run; results in
+# bench/results/.
+# Usage: bench/run.sh [--peer sipmq|kamailio|both] [--sample-config full|equivalent] [--rates 100,200,...]
+#                     [--seconds 10] [--jvm "-Xmx512m ..."]   (all options: python3 bench/sipp_bench.py --help)
+# With --peer kamailio or both, Kamailio is installed when missing (apt-get install -y kamailio).
+#        bench/run.sh --flood [--peer sipmq|kamailio|both] [--seconds 30] [--udp-rate 2000] [--tcp-rate 1000] ...
 #        (malformed traffic with OPTIONS probes and SIPp calls: bench/flood.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."

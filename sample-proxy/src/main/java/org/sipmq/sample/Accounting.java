@@ -15,7 +15,8 @@ import org.sipmq.proxy.Vars;
 /**
  * The offload pattern: on the SIP thread each accounting event is only queued with {@code mq_add} (an O(1) in-memory
  * add that never blocks); the {@link AccDrain} timer route writes the CDRs later. Also keeps the latest state of each
- * caller in {@code caller_state}, an addmode 2 queue, so a caller's older states are replaced, not piled up.
+ * caller in {@code caller_state}, an addmode 2 queue, so a caller's older states are replaced, not piled up. With
+ * {@code modparam("sample", "accounting", "invite")} only the INVITE of a new call is queued, in {@code acc}.
  */
 @Singleton
 final class Accounting implements RoutingHook {
@@ -23,10 +24,12 @@ final class Accounting implements RoutingHook {
     static final String CALLER_STATE = "caller_state";
 
     private final MQueues mq;
+    private final boolean cdr;
 
     @Inject
-    Accounting(MQueues mq) {
+    Accounting(MQueues mq, SampleSettings settings) {
         this.mq = mq;
+        this.cdr = settings.accounting() == SampleSettings.AccountingMode.CDR;
     }
 
     /**
@@ -48,8 +51,10 @@ final class Accounting implements RoutingHook {
         if (isInitialInvite(ctx)) {
             setNow();
             mq.mq_add(ACC, "$ci", "INVITE|$fu|$tu|$var(now)");
-            mq.mq_add(CALLER_STATE, "$fU", "calling $tu at $var(now)");
-        } else if (method.equals(Request.BYE)) {
+            if (cdr) {
+                mq.mq_add(CALLER_STATE, "$fU", "calling $tu at $var(now)");
+            }
+        } else if (cdr && method.equals(Request.BYE)) {
             setNow();
             mq.mq_add(ACC, "$ci", "BYE|$var(now)");
             mq.mq_add(CALLER_STATE, "$fU", "hung up at $var(now)");
@@ -60,7 +65,7 @@ final class Accounting implements RoutingHook {
     @Override
     public void onReply(ReplyContext ctx) {
         Response r = ctx.response();
-        if (isInitialInvite(ctx) && r.getStatusCode() / 100 == 2) {
+        if (cdr && isInitialInvite(ctx) && r.getStatusCode() / 100 == 2) {
             setNow();
             mq.mq_add(ACC, "$ci", "REPLY|$rs|$var(now)");
         }
@@ -72,7 +77,7 @@ final class Accounting implements RoutingHook {
      */
     @Override
     public void onFailure(FailureContext ctx) {
-        if (isInitialInvite(ctx)) {
+        if (cdr && isInitialInvite(ctx)) {
             setNow();
             mq.mq_add(ACC, "$ci", "REPLY|$rs|$var(now)");
         }

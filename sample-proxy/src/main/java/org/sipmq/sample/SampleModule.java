@@ -7,7 +7,10 @@ import org.sipmq.proxy.Service;
 import org.sipmq.proxy.SipmqModule;
 import org.sipmq.proxy.TimerRoutes;
 
-/** The sample's own part: its settings, its database, and the two timer routes that drain its queues. */
+/**
+ * The sample's own part: its settings, its database, and the two timer routes that drain its queues; with
+ * {@code accounting = invite}, only a drain of {@code acc} that fetches, and no database.
+ */
 final class SampleModule extends SipmqModule {
     private SampleSettings settings;
 
@@ -19,6 +22,10 @@ final class SampleModule extends SipmqModule {
     @Override
     protected void configure() {
         bind(SampleSettings.class).toInstance(settings);
+        if (settings.accounting() == SampleSettings.AccountingMode.INVITE) {
+            TimerRoutes.bind(binder(), "ACC_DRAIN").to(AccFetch.class);
+            return;
+        }
         bind(SampleDatabase.class);
         Multibinder.newSetBinder(binder(), Service.class).addBinding().to(SampleDatabase.class);
         TimerRoutes.bind(binder(), "ACC_DRAIN").to(AccDrain.class);

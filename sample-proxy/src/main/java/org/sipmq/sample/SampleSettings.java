@@ -1,6 +1,7 @@
 package org.sipmq.sample;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.sipmq.proxy.ConfigErrors;
@@ -16,9 +17,26 @@ import org.sipmq.proxy.Setting;
  * @param cdrDbUrl the JDBC URL of the database that holds the {@code cdr} and {@code caller_state} tables
  * @param accBatch the most acc items one drain run takes
  * @param accDrainDelayMillis simulated I/O per drained item, for benchmarks (0 in a real deployment)
+ * @param accounting what is queued and what the drain does with it
  */
 record SampleSettings(Map<String, String> routes, Optional<String> fallback, String cdrDbUrl, int accBatch,
-        int accDrainDelayMillis) {
+        int accDrainDelayMillis, AccountingMode accounting) {
+
+    /** {@code modparam("sample", "accounting", ...)}. */
+    enum AccountingMode {
+        /** The default: every event of a call into {@code acc}, the caller's state into {@code caller_state}, CDRs. */
+        CDR,
+        /**
+         * One {@code acc} item per new INVITE, fetched and read by the drain, nothing written: the work of a minimal
+         * Kamailio script ({@code mq_add} on the INVITE, {@code while (mq_fetch("acc"))} in an rtimer route), so that
+         * a benchmark compares like with like. No database is opened.
+         */
+        INVITE;
+
+        String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     static final String DEFAULT_CDR_DB_URL = "jdbc:h2:file:./data/sipmq;MODE=MySQL;DB_CLOSE_ON_EXIT=FALSE";
 
@@ -28,6 +46,7 @@ record SampleSettings(Map<String, String> routes, Optional<String> fallback, Str
         String cdrDbUrl = DEFAULT_CDR_DB_URL;
         int accBatch = 100;
         int delay = 0;
+        AccountingMode accounting = AccountingMode.CDR;
         for (Setting s : file.module("sample")) {
             switch (s.name()) {
                 case "route" -> {
@@ -56,15 +75,26 @@ record SampleSettings(Map<String, String> routes, Optional<String> fallback, Str
                 }
                 case "acc_batch" -> accBatch = intAtLeast(s, 1, accBatch, errors);
                 case "acc_drain_delay_ms" -> delay = intAtLeast(s, 0, delay, errors);
+                case "accounting" -> accounting = accountingMode(s, accounting, errors);
                 default -> errors.add(s, "unknown parameter (expected: route, fallback, cdr_db_url, acc_batch,"
-                        + " acc_drain_delay_ms)");
+                        + " acc_drain_delay_ms, accounting)");
             }
         }
-        return new SampleSettings(Map.copyOf(routes), fallback, cdrDbUrl, accBatch, delay);
+        return new SampleSettings(Map.copyOf(routes), fallback, cdrDbUrl, accBatch, delay, accounting);
     }
 
     private static boolean isSipUri(String v) {
         return (v.startsWith("sip:") || v.startsWith("sips:")) && v.length() > 4 && !v.contains(" ");
+    }
+
+    private static AccountingMode accountingMode(Setting s, AccountingMode fallback, ConfigErrors errors) {
+        for (AccountingMode m : AccountingMode.values()) {
+            if (m.configName().equals(s.value().strip())) {
+                return m;
+            }
+        }
+        errors.add(s, "\"" + s.value() + "\" (expected: cdr or invite)");
+        return fallback;
     }
 
     private static int intAtLeast(Setting s, int min, int fallback, ConfigErrors errors) {

@@ -27,7 +27,8 @@ class AccDrainTest {
     private SampleDatabase db;
 
     private AccDrain drain(int batch, int delayMillis) {
-        SampleSettings settings = new SampleSettings(Map.of(), Optional.empty(), url, batch, delayMillis);
+        SampleSettings settings = new SampleSettings(Map.of(), Optional.empty(), url, batch, delayMillis,
+                SampleSettings.AccountingMode.CDR);
         db = new SampleDatabase(settings);
         db.start();
         return new AccDrain(mq, db, settings);

@@ -3,15 +3,21 @@ package org.sipmq.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.ConfigException;
+import org.sipmq.proxy.Service;
 import org.sipmq.proxy.Sipmq;
+import org.sipmq.proxy.TimerRoute;
 
 /** The configurations shipped in {@code conf/} build a whole application without a single error (nothing started). */
 class ShippedConfigsTest {
@@ -24,6 +30,40 @@ class ShippedConfigsTest {
         assertThat(queues.all()).extracting(q -> q.definition().toString())
                 .containsExactly("name=acc;size=0;addmode=0;dbmode=1",
                         "name=caller_state;size=10000;addmode=2;dbmode=0");
+    }
+
+    /** The benchmark's templates, filled in as bench/sipp_bench.py does. */
+    private static Sipmq benchTemplate(String name) throws IOException {
+        String text = Files.readString(Path.of("conf", name)).replace("@PORT@", "5060")
+                .replace("@ADMIN_PORT@", "5080").replace("@DATA@", "./data").replace("@DRAIN_DELAY_MS@", "0");
+        return Sipmq.configure(name, text, SampleProxy.modules());
+    }
+
+    @Test
+    void fullBenchmarkTemplateHasNoErrors() throws IOException {
+        Sipmq app = benchTemplate("bench.cfg");
+
+        assertThat(app.injector().getInstance(MQueues.class).all()).extracting(q -> q.definition().name())
+                .containsExactly("acc", "caller_state");
+        assertThat(timerRoutes(app).get("ACC_DRAIN")).isInstanceOf(AccDrain.class);
+    }
+
+    @Test
+    void kamailioEquivalentTemplateOnlyQueuesAndFetchesWithoutADatabase() throws IOException {
+        Sipmq app = benchTemplate("bench-kamailio-equivalent.cfg");
+
+        assertThat(app.injector().getInstance(MQueues.class).all()).extracting(q -> q.definition().toString())
+                .containsExactly("name=acc;size=0;addmode=0;dbmode=0");
+        assertThat(timerRoutes(app)).containsOnlyKeys("ACC_DRAIN");
+        assertThat(timerRoutes(app).get("ACC_DRAIN")).isInstanceOf(AccFetch.class);
+        assertThat(app.injector().getInstance(Key.get(new TypeLiteral<Set<Service>>() {
+        }))).noneMatch(s -> s instanceof SampleDatabase);
+        assertThat(app.injector().getInstance(SampleSettings.class).accBatch()).isEqualTo(100_000);
+    }
+
+    private static Map<String, TimerRoute> timerRoutes(Sipmq app) {
+        return app.injector().getInstance(Key.get(new TypeLiteral<Map<String, TimerRoute>>() {
+        }));
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.sipmq.proxy.RequestContext;
 /** The static route table, at the hook level, with a hand-written request context. */
 class StaticRoutesTest {
     private final StaticRoutes routes = new StaticRoutes(new SampleSettings(Map.of("alice", "sip:alice@10.0.0.1:5090",
-            "bob", "sip:bob@10.0.0.2"), Optional.empty(), SampleSettings.DEFAULT_CDR_DB_URL, 100, 0));
+            "bob", "sip:bob@10.0.0.2"), Optional.empty(), SampleSettings.DEFAULT_CDR_DB_URL, 100, 0,
+            SampleSettings.AccountingMode.CDR));
 
     @Test
     void newRequestForAUserInTheTableIsForwardedToItsRoute() {
@@ -51,7 +52,7 @@ class StaticRoutesTest {
     @Test
     void emptyTableRoutesNothing() {
         StaticRoutes none = new StaticRoutes(new SampleSettings(Map.of(), Optional.empty(),
-                SampleSettings.DEFAULT_CDR_DB_URL, 100, 0));
+                SampleSettings.DEFAULT_CDR_DB_URL, 100, 0, SampleSettings.AccountingMode.CDR));
         FakeRequest alice = new FakeRequest("alice", false);
         none.onRequest(alice);
         assertThat(alice.decided()).isFalse();

@@ -1,0 +1,126 @@
+package org.sipmq.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.sipmq.mqueue.MQueueConfig;
+import org.sipmq.mqueue.MQueueDefinition;
+import org.sipmq.mqueue.MQueueItem;
+import org.sipmq.mqueue.MQueues;
+import org.sipmq.proxy.FailureContext;
+import org.sipmq.proxy.PvProvider;
+import org.sipmq.proxy.ReplyContext;
+import org.sipmq.proxy.RequestContext;
+import org.sipmq.proxy.Vars;
+import org.sipmq.sample.SampleSettings.AccountingMode;
+
+/**
+ * What the accounting hook queues for each message of a call, in both modes: real queues, the SIP pseudo-variables
+ * of one fixed call, and the messages as Mockito mocks (only their method, status and dialog state are read).
+ */
+class AccountingTest {
+    private static final Map<String, PvProvider> CALL = Map.of("ci", a -> "call-1", "fu", a -> "sip:alice@x", "tu",
+            a -> "sip:bob@y", "fU", a -> "alice", "rs", a -> "200");
+
+    private final MQueues mq = MQueues.create(MQueueConfig.of(new MQueueDefinition(Accounting.ACC, 0, 0, 0),
+            new MQueueDefinition(Accounting.CALLER_STATE, 10_000, 2, 0)), CALL);
+
+    @AfterEach
+    void clear() {
+        Vars.clear();
+    }
+
+    private Accounting hook(AccountingMode mode) {
+        return new Accounting(mq, new SampleSettings(Map.of(), Optional.empty(), SampleSettings.DEFAULT_CDR_DB_URL,
+                100, 0, mode));
+    }
+
+    private static Request request(String method) {
+        Request r = mock(Request.class);
+        when(r.getMethod()).thenReturn(method);
+        return r;
+    }
+
+    private static RequestContext requestCtx(String method, boolean inDialog) {
+        RequestContext ctx = mock(RequestContext.class);
+        Request r = request(method);
+        when(ctx.request()).thenReturn(r);
+        when(ctx.inDialog()).thenReturn(inDialog);
+        return ctx;
+    }
+
+    private static Response status(int code) {
+        Response r = mock(Response.class);
+        when(r.getStatusCode()).thenReturn(code);
+        return r;
+    }
+
+    private static ReplyContext replyCtx(int code) {
+        ReplyContext ctx = mock(ReplyContext.class);
+        Request r = request(Request.INVITE);
+        Response resp = status(code);
+        when(ctx.request()).thenReturn(r);
+        when(ctx.response()).thenReturn(resp);
+        return ctx;
+    }
+
+    private static FailureContext failureCtx(int code) {
+        FailureContext ctx = mock(FailureContext.class);
+        Request r = request(Request.INVITE);
+        Response resp = status(code);
+        when(ctx.request()).thenReturn(r);
+        when(ctx.response()).thenReturn(resp);
+        return ctx;
+    }
+
+    /** A whole answered call: the new INVITE, its 200, a re-INVITE inside the call, the BYE. */
+    private void answeredCall(Accounting hook) {
+        hook.onRequest(requestCtx(Request.INVITE, false));
+        hook.onReply(replyCtx(200));
+        hook.onRequest(requestCtx(Request.INVITE, true));
+        hook.onRequest(requestCtx(Request.BYE, true));
+    }
+
+    private List<String> kinds(String queue) {
+        return mq.queue(queue).drainAll().stream().map(MQueueItem::value).map(v -> v.split("[| ]")[0]).toList();
+    }
+
+    @Test
+    void cdrModeQueuesEveryEventOfACallAndTheCallersState() {
+        answeredCall(hook(AccountingMode.CDR));
+
+        assertThat(kinds(Accounting.ACC)).containsExactly("INVITE", "REPLY", "BYE");
+        assertThat(mq.mq_size(Accounting.CALLER_STATE)).as("addmode 2: the caller's latest state").isEqualTo(1);
+    }
+
+    @Test
+    void inviteModeQueuesOnlyTheNewInviteKeyedByCallId() {
+        answeredCall(hook(AccountingMode.INVITE));
+
+        List<MQueueItem> items = mq.queue(Accounting.ACC).drainAll();
+        assertThat(items).singleElement().satisfies(i -> {
+            assertThat(i.key()).isEqualTo("call-1");
+            assertThat(i.value()).startsWith("INVITE|sip:alice@x|sip:bob@y|");
+        });
+        assertThat(mq.mq_size(Accounting.CALLER_STATE)).isZero();
+    }
+
+    @Test
+    void inviteModeQueuesNothingForAFailedCall() {
+        Accounting hook = hook(AccountingMode.INVITE);
+        hook.onRequest(requestCtx(Request.INVITE, false));
+        mq.queue(Accounting.ACC).drainAll();
+
+        hook.onFailure(failureCtx(486));
+
+        assertThat(mq.mq_size(Accounting.ACC)).isZero();
+    }
+}
