@@ -32,7 +32,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sipp_bench import ROOT, SCENARIOS, Kamailio, Proxy, ensure_kamailio, free_port, percentile, udp_rcvbuf_errors  # noqa: E402,E501
+from sipp_bench import ROOT, SAMPLE_CONFIGS, SCENARIOS, Kamailio, Proxy, ensure_kamailio, free_port, percentile, udp_rcvbuf_errors  # noqa: E402,E501
 
 TICK_S = 0.010
 DESYNC = {"truncated", "content_length_over"}
@@ -42,7 +42,7 @@ LOCAL = "127.0.0.1"
 class SipmqPeer(Proxy):
     """The sample proxy (bench.cfg), listening on TCP as well as UDP, on the same port."""
 
-    def __init__(self, workdir, jvm_opts, extra_config=()):
+    def __init__(self, workdir, jvm_opts, extra_config=(), template="bench.cfg"):
         peer = self
 
         class Lines:
@@ -51,7 +51,7 @@ class SipmqPeer(Proxy):
                 yield f"listen = tcp:127.0.0.1:{peer.port}"
                 yield from extra_config
 
-        super().__init__(workdir, 0, jvm_opts, Lines())
+        super().__init__(workdir, 0, jvm_opts, Lines(), template)
 
     def metrics(self):
         try:
@@ -63,7 +63,8 @@ class SipmqPeer(Proxy):
 
 # A peer is started with (workdir, args) and offers .port (UDP and TCP) and .stop(); .metrics() is optional.
 PEERS = {
-    "sipmq": lambda workdir, args: SipmqPeer(workdir, args.jvm.split(), args.config),
+    "sipmq": lambda workdir, args: SipmqPeer(workdir, args.jvm.split(), args.config,
+                                             SAMPLE_CONFIGS[args.sample_config]),
     # bench/kamailio/kamailio.cfg, with SIP over TCP on the UDP port's number
     "kamailio": lambda workdir, args: Kamailio(workdir, ensure_kamailio(), sip_over_tcp=True),
 }
@@ -463,6 +464,9 @@ def main():
                     help="the peer to start and flood; both: sipmq, then Kamailio, in one sitting")
     ap.add_argument("--target", metavar="HOST:PORT", help="flood an already-running peer instead (UDP and TCP)")
     ap.add_argument("--seconds", type=int, default=30, help="length of the flood")
+    ap.add_argument("--sample-config", choices=tuple(SAMPLE_CONFIGS), default="equivalent",
+                    help="the sample proxy's template: equivalent (the work of Kamailio's script, the default) or "
+                         "full (bench.cfg: CDRs into H2, with the sample's own limits)")
     ap.add_argument("--udp-rate", type=int, default=2000, help="malformed datagrams per second")
     ap.add_argument("--tcp-rate", type=int, default=1000, help="malformed TCP messages per second")
     ap.add_argument("--tcp-connections", type=int, default=8, help="TCP connections used at once")

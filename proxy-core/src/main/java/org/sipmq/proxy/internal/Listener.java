@@ -20,21 +20,36 @@ final class Listener {
     final int port;
     private final DatagramSocket udp;
     private final SIPTransactionStack stack;
+    private final StripedExecutor writers;
+    private final WriteFailure onWriteFailure;
 
-    private Listener(String transport, String ip, int port, DatagramSocket udp, SIPTransactionStack stack) {
+    /** A write that failed on a writer thread, where no caller is left to tell. */
+    interface WriteFailure {
+        void failed(SIPMessage message, String peer, Exception e);
+    }
+
+    private Listener(String transport, String ip, int port, DatagramSocket udp, SIPTransactionStack stack,
+            StripedExecutor writers, WriteFailure onWriteFailure) {
         this.transport = transport;
         this.ip = ip;
         this.port = port;
         this.udp = udp;
         this.stack = stack;
+        this.writers = writers;
+        this.onWriteFailure = onWriteFailure;
     }
 
     static Listener udp(String ip, int port, DatagramSocket socket) {
-        return new Listener("udp", ip, port, socket, null);
+        return new Listener("udp", ip, port, socket, null, null, null);
     }
 
-    static Listener tcp(String ip, int port, SIPTransactionStack stack) {
-        return new Listener("tcp", ip, port, null, stack);
+    /**
+     * A TCP listening point; responses go out on {@code writers}, one stripe per peer, so that a peer that does not
+     * read its connection blocks a writer, never the thread that answered it.
+     */
+    static Listener tcp(String ip, int port, SIPTransactionStack stack, StripedExecutor writers,
+            WriteFailure onWriteFailure) {
+        return new Listener("tcp", ip, port, null, stack, writers, onWriteFailure);
     }
 
     boolean reliable() {
@@ -51,7 +66,30 @@ final class Listener {
         if (channel == null) {
             throw new IOException("no TCP channel from " + this + " to " + hop.getHost() + ":" + p);
         }
-        return new TcpLink(this, channel);
+        return new TcpLink(this, channel, false);
+    }
+
+    /** Responses to {@code channel}, the connection a request came in on: written by the peer's writer. */
+    Link answering(MessageChannel channel) {
+        return new TcpLink(this, channel, true);
+    }
+
+    /** Responses upstream to {@code hop} (statelessly forwarded), written by the peer's writer. */
+    Link answeringTo(Hop hop) throws IOException {
+        return new TcpLink(this, ((TcpLink) linkTo(hop)).channel, true);
+    }
+
+    private void writeLater(MessageChannel channel, SIPMessage message) {
+        String peer = channel.getPeerAddress() + ":" + channel.getPeerPort();
+        if (!writers.execute(peer, () -> { // bounded: a peer that never reads cannot fill the heap
+            try {
+                channel.sendMessage(message);
+            } catch (IOException | RuntimeException e) {
+                onWriteFailure.failed(message, peer, e);
+            }
+        })) {
+            onWriteFailure.failed(message, peer, new IOException("the TCP writer is full or stopped"));
+        }
     }
 
     /** Where a message sent from this UDP listening point to {@code host:port} goes. */
@@ -93,17 +131,25 @@ final class Listener {
         }
     }
 
-    /** A peer on a TCP connection of the stack's (the one a request came in on, or one opened to a next hop). */
-    record TcpLink(Listener from, MessageChannel channel) implements Link {
+    /**
+     * A peer on a TCP connection of the stack's (the one a request came in on, or one opened to a next hop). Requests
+     * downstream are written by the sending thread, so that a failure ends the branch at once (503); responses
+     * upstream ({@code async}) by the peer's writer.
+     */
+    record TcpLink(Listener from, MessageChannel channel, boolean async) implements Link {
         @Override
         public byte[] send(SIPMessage message) throws IOException {
-            channel.sendMessage(message);
+            if (async) {
+                from.writeLater(channel, message);
+            } else {
+                channel.sendMessage(message);
+            }
             return null;
         }
 
         @Override
         public void resend(SIPMessage message, byte[] encoded) throws IOException {
-            channel.sendMessage(message);
+            send(message);
         }
 
         @Override

@@ -32,6 +32,13 @@ interface ProxyCore {
      */
     java.util.concurrent.Future<?> startTimerC(String callId, Runnable onExpiry);
 
+    /**
+     * A message could not be sent ({@code what}: "INVITE downstream", "486 upstream", ...): logged at most once a second
+     * with the count of the others, since a peer that sends junk (a 60 KB Call-ID, a closed connection) makes every
+     * answer to it fail.
+     */
+    void sendFailed(String what, String callId, Exception e);
+
     /** The request got its final response upstream, was dropped, or its server transaction ended. */
     void finished(ProxyTransaction transaction);
 }

@@ -150,8 +150,7 @@ final class ProxyTransaction {
                 startTimerC(b);
             }
         } catch (Exception e) {
-            log.warn("cannot forward {} {} to {}: {}", request.getMethod(), SipSupport.callId(request), out
-                    .getRequestURI(), e.toString());
+            core.sendFailed(request.getMethod() + " to " + out.getRequestURI(), SipSupport.callId(request), e);
             if (b != null) {
                 b.done = true;
             }
@@ -443,7 +442,7 @@ final class ProxyTransaction {
             SIPRequest cancel = ((SIPRequest) b.request).createCancelRequest();
             new ClientTx(core.transactions(), cancel, b.client.link, null).start();
         } catch (Exception e) {
-            log.warn("cannot send CANCEL for {}: {}", SipSupport.callId(request), e.toString());
+            core.sendFailed("CANCEL downstream", SipSupport.callId(request), e);
         }
     }
 
@@ -468,8 +467,7 @@ final class ProxyTransaction {
             // this object: the requests, branches and client transactions go with the next young collection.
             server.respond((SIPResponse) response);
         } catch (Exception e) {
-            log.warn("cannot send {} upstream for {}: {}", response.getStatusCode(), SipSupport.callId(request), e
-                    .toString());
+            core.sendFailed(response.getStatusCode() + " upstream", SipSupport.callId(request), e);
         }
     }
 

@@ -49,6 +49,8 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
     /** How often unanswered server transactions are checked against {@code sip.max_tx_lifetime_*}. */
     private static final long LIFETIME_AUDIT_MILLIS = 5_000;
+    /** Threads that write responses to TCP peers, a peer always on the same one (its writes stay in order). */
+    private static final int TCP_WRITERS = 2;
 
     private final ProxyConfig config;
     private final List<RoutingHook> hooks;
@@ -59,11 +61,13 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     private final String stackName = "sipmq-proxy-" + STACKS.incrementAndGet();
     private final Map<MessageProcessor, Listener> tcpListeners = new ConcurrentHashMap<>();
     private final MalformedInput malformed;
+    private final SampledWarn sendFailures = new SampledWarn(System::nanoTime, log::warn);
 
     private volatile SipStackImpl stack;
     private volatile StackShutdown shutdown;
     private volatile SipSupport sip;
     private volatile StripedExecutor workers;
+    private volatile StripedExecutor tcpWriters;
     private volatile SipTimers timers;
     private volatile Transactions txs;
     private volatile java.util.concurrent.ScheduledThreadPoolExecutor timerC;
@@ -100,6 +104,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             throw new IllegalStateException("SIP proxy " + stackName + " already started");
         }
         workers = new StripedExecutor(stackName + "-worker", config.workers(), workerQueue);
+        tcpWriters = new StripedExecutor(stackName + "-tcp-writer", TCP_WRITERS, workerQueue);
         timerC = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, stackName + "-timer-c");
             t.setDaemon(true);
@@ -127,7 +132,11 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
                 udp.add(p);
                 p.deliverTo(this, l);
             } else {
-                Listener l = Listener.tcp(lp.getIPAddress(), lp.getPort(), stack);
+                Listener l = Listener.tcp(lp.getIPAddress(), lp.getPort(), stack, tcpWriters,
+                        (m, peer, e) -> sendFailed(
+                                (m instanceof SIPResponse r ? r.getStatusCode() + " upstream" : "a request") + " to "
+                                        + peer,
+                                SipSupport.callId(m), e));
                 listeners.add(l);
                 tcpListeners.put(mp, l);
             }
@@ -206,6 +215,9 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         if (workers != null) {
             workers.shutdown(STOP_TIMEOUT_MILLIS);
         }
+        if (tcpWriters != null) {
+            tcpWriters.shutdown(STOP_TIMEOUT_MILLIS);
+        }
         StackValve.unregister(stackName);
         MalformedInput.unregister(stackName);
         log.info("SIP proxy {} stopped", stackName);
@@ -249,10 +261,10 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         Validation.Problem problem = Validation.check(message, null);
         if (problem != null) {
             // what the stack's parser marked it counted already (MalformedParserFactory)
-            rejectInvalid(at, message, problem, new Listener.TcpLink(at, channel), channel.getPeerAddress(), channel
+            rejectInvalid(at, message, problem, at.answering(channel), channel.getPeerAddress(), channel
                     .getPeerPort(), Validation.marked(message) == null);
         } else if (message instanceof SIPRequest request) {
-            onRequest(request, at, new Listener.TcpLink(at, channel));
+            onRequest(request, at, at.answering(channel));
         } else {
             onResponse((SIPResponse) message);
         }
@@ -408,7 +420,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
                     : sip.response(481, "Call/Transaction Does Not Exist", cancel)));
             metrics.reply(matched ? 200 : 481);
         } catch (Exception e) {
-            log.warn("cannot answer CANCEL {}: {}", SipSupport.callId(cancel), e.toString());
+            sendFailed("the answer to a CANCEL", SipSupport.callId(cancel), e);
         }
     }
 
@@ -426,7 +438,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             busy.getTo().setTag(SipSupport.OWN_503_TAG); // RFC 3261 8.2.6.2: a final response carries a To tag
             from.send(busy);
         } catch (java.io.IOException | java.text.ParseException | javax.sip.InvalidArgumentException e) {
-            log.warn("could not send 503 for {} to {}: {}", method, from, e.toString());
+            sendFailed("503 for " + method + " to " + from, SipSupport.callId(request), e);
         }
     }
 
@@ -483,7 +495,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             ack.addFirst(sip.via(out, SipSupport.stableBranch(received)));
             out.linkTo(hop).send(ack);
         } catch (Exception e) {
-            log.warn("cannot forward ACK {}: {}", SipSupport.callId(ack), e.toString());
+            sendFailed("ACK downstream", SipSupport.callId(ack), e);
         }
     }
 
@@ -519,12 +531,11 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         try {
             metrics.reply(up.getStatusCode());
             Link link = out.reliable()
-                    ? out.linkTo(new HopImpl(host, port, out.transport))
+                    ? out.answeringTo(new HopImpl(host, port, out.transport))
                     : out.datagramsTo(new InetSocketAddress(host, port));
             link.send(up);
         } catch (Exception e) {
-            log.warn("cannot forward {} {} statelessly: {}", up.getStatusCode(), SipSupport.callId(up), e
-                    .toString());
+            sendFailed(up.getStatusCode() + " upstream (statelessly)", SipSupport.callId(up), e);
         }
     }
 
@@ -537,6 +548,14 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return null; // stopping
         }
+    }
+
+    @Override
+    public void sendFailed(String what, String callId, Exception e) {
+        log.debug("SIP proxy {}: cannot send {} for {}", stackName, what, callId, e);
+        sendFailures.offer(skipped -> "SIP proxy " + stackName + ": cannot send " + MalformedInput.printable(what)
+                + " for " + MalformedInput.printable(callId) + ": " + MalformedInput.printable(e.toString()) + "; "
+                + skipped + " more send failures since the last such line");
     }
 
     @Override

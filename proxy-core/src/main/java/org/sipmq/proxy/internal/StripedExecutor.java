@@ -25,6 +25,7 @@ final class StripedExecutor {
     private final List<ThreadPoolExecutor> stripes = new ArrayList<>();
     private final List<AtomicInteger> queuedNew = new ArrayList<>();
     private final int queueCapacity;
+    private final SampledWarn full = new SampledWarn(System::nanoTime, log::warn);
 
     StripedExecutor(String name, int count, int queueCapacity) {
         this.queueCapacity = queueCapacity;
@@ -50,7 +51,8 @@ final class StripedExecutor {
         AtomicInteger queued = queuedNew.get(i);
         if (queued.incrementAndGet() > queueCapacity) {
             queued.decrementAndGet();
-            log.warn("SIP worker {} is full: new message of {} refused", i, key);
+            full.offer(skipped -> "SIP worker " + i + " is full: a new message was refused; " + skipped
+                    + " more refused since the last such line");
             return false;
         }
         if (!submit(i, () -> {
