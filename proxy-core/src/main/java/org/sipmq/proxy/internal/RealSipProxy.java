@@ -278,11 +278,9 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         } catch (java.text.ParseException | RuntimeException e) {
             SIPMessage headers = headersOnly(data);
             if (headers instanceof SIPRequest r && Validation.answerable(r) && r.getContentLength() != null) {
-                rejectInvalid(at, r, Validation.check(r, null) != null
-                        ? Validation.check(r, null)
-                        : Validation
-                                .contentLengthBeyondBody(),
-                        replyLink(at, r, from), host, from.getPort(), true);
+                Validation.Problem problem = Validation.check(r, null); // a worse problem than the body's, if any
+                rejectInvalid(at, r, problem != null ? problem : Validation.contentLengthBeyondBody(), replyLink(at, r,
+                        from), host, from.getPort(), true);
             } else {
                 malformed.record(MalformedInput.Reason.UNPARSABLE, MalformedInput.Transport.UDP, host, from
                         .getPort(), e.getMessage());
