@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * The transaction-stateful proxy: JAIN-SIP's parser, messages and TCP connections under a transaction layer of its
  * own ({@link Transactions}). A UDP datagram is parsed on its listening point's reading thread, which answers
  * retransmissions from their transaction, creates the server transaction of a new request (and sends 100 Trying for
- * an INVITE), then hands the message to the call's worker stripe; the routing and the hooks run there. TCP messages
- * take the same path from the stack's connection threads, through the stack's message valve ({@link StackValve}).
+ * an INVITE), then gives the message to the call's stripe ({@link StripedExecutor}): while the reader keeps up it runs
+ * the routing and the hooks itself when that stripe is idle, with no thread hand-off; under heavier load, or when the
+ * stripe is busy, a worker runs them. TCP messages take the same path from the stack's connection threads, through
+ * the stack's message valve ({@link StackValve}), always to a worker.
  */
 @Singleton
 public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackValve.Inbound {
@@ -51,6 +53,8 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     private static final long LIFETIME_AUDIT_MILLIS = 5_000;
     /** Threads that write responses to TCP peers, a peer always on the same one (its writes stay in order). */
     private static final int TCP_WRITERS = 2;
+    /** How often the UDP reading threads are checked for one held by a datagram's work (a hook that blocks). */
+    private static final long READER_WATCH_MILLIS = 10;
 
     private final ProxyConfig config;
     private final List<RoutingHook> hooks;
@@ -144,6 +148,14 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         sip = new SipSupport(factory.createAddressFactory(), factory.createHeaderFactory(), factory
                 .createMessageFactory(), listeners);
         timers.every(LIFETIME_AUDIT_MILLIS, this::expireUnanswered);
+        long takeoverNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                UdpProcessorFactory.ReusingBufferProcessor.TAKEOVER_MILLIS);
+        timers.every(READER_WATCH_MILLIS, () -> {
+            long now = System.nanoTime();
+            for (UdpProcessorFactory.ReusingBufferProcessor p : udp) {
+                p.takeOverIfStuck(now, takeoverNanos);
+            }
+        });
         timers.start();
         stack.start();
         log.info("SIP proxy {} listening on {}", stackName, config.listen());
@@ -228,7 +240,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
      * transaction (a retransmission is answered from it at once) and handed to the call's worker.
      */
     @Override
-    public void datagram(Listener at, byte[] data, InetSocketAddress from) {
+    public void datagram(Listener at, byte[] data, InetSocketAddress from, boolean here) {
         SIPMessage message = parse(at, data, from);
         if (message instanceof SIPRequest request) {
             Via via = request.getTopmostVia();
@@ -243,9 +255,9 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             } catch (java.text.ParseException e) {
                 throw new IllegalStateException("cannot set received/rport", e);
             }
-            onRequest(request, at, replyLink(at, request, from));
+            onRequest(request, at, replyLink(at, request, from), here);
         } else if (message instanceof SIPResponse response) {
-            onResponse(response);
+            onResponse(response, here);
         }
     }
 
@@ -264,9 +276,9 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             rejectInvalid(at, message, problem, at.answering(channel), channel.getPeerAddress(), channel
                     .getPeerPort(), Validation.marked(message) == null);
         } else if (message instanceof SIPRequest request) {
-            onRequest(request, at, at.answering(channel));
+            onRequest(request, at, at.answering(channel), false);
         } else {
-            onResponse((SIPResponse) message);
+            onResponse((SIPResponse) message, false);
         }
     }
 
@@ -342,7 +354,11 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         }
     }
 
-    private void onRequest(SIPRequest request, Listener at, Link from) {
+    /**
+     * A request from a listening point's thread; {@code here}: its routing may run on this thread when the call's stripe
+     * is idle (the UDP reader while it keeps up), else it goes to a worker.
+     */
+    private void onRequest(SIPRequest request, Listener at, Link from, boolean here) {
         String method = request.getMethod();
         metrics.request(method);
         String callId = request.getCallId().getCallId();
@@ -354,7 +370,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             if (SipSupport.OWN_503_TAG.equals(request.getToTag())) {
                 return; // the ACK of a 503 refused before any transaction: no one downstream saw the INVITE
             }
-            workers.execute(callId, () -> forwardAckStatelessly(request));
+            workers.execute(callId, () -> forwardAckStatelessly(request), here);
             return;
         }
         String key = Transactions.serverKey(request);
@@ -364,7 +380,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             return;
         }
         if (Request.CANCEL.equals(method)) {
-            onCancel(request, key, from, callId);
+            onCancel(request, key, from, callId, here);
             return;
         }
         if (request.getToTag() == null && inFlight.get() >= config.maxInFlight()) {
@@ -387,13 +403,13 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
                 log.debug("cannot send 100 Trying for {}: {}", callId, e.toString());
             }
         }
-        if (!workers.execute(callId, pt::onRequest)) {
+        if (!workers.execute(callId, pt::onRequest, here)) {
             pt.refuse(config.retryAfterSeconds()); // 503 by the transaction, finished once
         }
     }
 
     /** RFC 3261 9.2: a CANCEL is answered by its own transaction; the INVITE's is cancelled on the call's worker. */
-    private void onCancel(SIPRequest cancel, String key, Link from, String callId) {
+    private void onCancel(SIPRequest cancel, String key, Link from, String callId, boolean here) {
         ServerTx server = new ServerTx(txs, key, cancel, from);
         ServerTx raced = txs.add(server);
         if (raced != null) {
@@ -406,7 +422,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         if (pt == null || !workers.followUp(callId, () -> {
             answerCancel(server, cancel, true);
             pt.onCancel();
-        })) {
+        }, here)) {
             answerCancel(server, cancel, false);
         }
     }
@@ -440,13 +456,13 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         }
     }
 
-    private void onResponse(SIPResponse response) {
+    private void onResponse(SIPResponse response, boolean here) {
         ClientTx client = txs.client(Transactions.clientKey(response));
         String callId = response.getCallId().getCallId();
         if (client == null) {
             // no transaction: a 2xx retransmission, or another branch's 2xx, to forward; the answer to a lost CANCEL is not
             if (!Request.CANCEL.equals(response.getCSeq().getMethod())) {
-                workers.execute(callId, () -> forwardResponseStatelessly(response));
+                workers.execute(callId, () -> forwardResponseStatelessly(response), here);
             } else {
                 strayResponse(response);
             }
@@ -454,7 +470,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         }
         ProxyTransaction.Branch b = client.onResponse(response);
         if (b != null) {
-            workers.followUp(callId, () -> b.owner.onResponse(b, response));
+            workers.followUp(callId, () -> b.owner.onResponse(b, response), here);
         }
     }
 

@@ -20,8 +20,11 @@ public final class StackValve implements SIPMessageValve {
 
     /** Where the listening points deliver what they receive. */
     interface Inbound {
-        /** A datagram received on a UDP listening point, on its reading thread. */
-        void datagram(Listener at, byte[] data, InetSocketAddress from);
+        /**
+         * A datagram received on a UDP listening point, on its reading thread; {@code here} when that thread keeps up
+         * and should run the routing itself rather than wake a worker.
+         */
+        void datagram(Listener at, byte[] data, InetSocketAddress from, boolean here);
 
         /** A message parsed from a TCP connection, on the connection's thread. */
         void stream(SIPMessage message, MessageChannel channel);

@@ -15,6 +15,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.LinkedList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.ListeningPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,14 +56,30 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
         }
     }
 
-    /** A UDP processor whose reading thread reuses its receive buffer. */
+    /**
+     * A UDP processor whose reading thread reuses its receive buffer and, while it keeps up, runs the proxy's work for
+     * each datagram itself ({@code here}); past a share of its time it lets the proxy's workers run the routing. A
+     * reading thread held longer than {@link #TAKEOVER_MILLIS} by one datagram (a hook that blocks) is replaced by a new
+     * one, so that the socket is always read: see {@link #takeOverIfStuck}.
+     */
     static final class ReusingBufferProcessor extends UDPMessageProcessor {
         private static final Logger log = LoggerFactory.getLogger(ReusingBufferProcessor.class);
+        /** How long one datagram may hold the reading thread before another thread reads the socket. */
+        static final long TAKEOVER_MILLIS = 50;
+        /** The reading thread measures its busy share over windows of this length. */
+        private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+        /** Busy share above which a reader running the work itself lets the workers run it... */
+        private static final double OFFLOAD_ABOVE = 0.8;
+        /** ...and below which (its share while the workers run the routing) it takes the work back. */
+        private static final double INLINE_BELOW = 0.25;
 
         /** The same list as the stock (raw) {@code messageChannels}, which stop() walks; it stays empty. */
         private final LinkedList<UDPMessageChannel> channels = new LinkedList<>();
+        private final AtomicInteger takeovers = new AtomicInteger();
         private volatile StackValve.Inbound inbound;
         private volatile Listener listener;
+        private volatile Reader current;
+        private volatile String threadName;
 
         ReusingBufferProcessor(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
             super(address, stack, port);
@@ -84,34 +102,94 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
             this.inbound = inbound;
         }
 
+        /** Reading threads started because one was held too long, since the start. */
+        int takeovers() {
+            return takeovers.get();
+        }
+
+        /**
+         * When the reading thread has been inside one datagram's work for longer than {@code thresholdNanos}, starts
+         * another that reads the socket from now on; the held one ends once its work returns. Called periodically.
+         */
+        void takeOverIfStuck(long now, long thresholdNanos) {
+            Reader r = current;
+            long since = r == null ? 0 : r.busySince;
+            if (!isRunning || since == 0 || now - since < thresholdNanos) {
+                return;
+            }
+            Reader next = new Reader();
+            current = next;
+            int n = takeovers.incrementAndGet();
+            log.warn("UDP {}:{}: the reading thread {} has been held by one datagram for {} ms (a routing hook that"
+                    + " blocks?): thread {} reads the socket from now on ({} such takeovers since the start)",
+                    getIpAddress().getHostAddress(), getPort(), r.thread.getName(), TimeUnit.NANOSECONDS.toMillis(
+                            now - since),
+                    threadName + "-" + n, n);
+            Thread t = new Thread(next, threadName + "-" + n);
+            t.setDaemon(true);
+            next.thread = t;
+            t.start();
+        }
+
         @Override
         public void run() {
-            byte[] buffer = new byte[Math.min(sipStack.getMaxMessageSize(), SipStackImpl.MAX_DATAGRAM_SIZE)];
-            DatagramPacket in = new DatagramPacket(buffer, buffer.length);
-            while (isRunning) {
-                try {
-                    in.setLength(buffer.length);
-                    sock.receive(in);
-                    StackValve.Inbound to = inbound;
-                    if (to != null) {
-                        to.datagram(listener, Arrays.copyOf(buffer, in.getLength()), (java.net.InetSocketAddress) in
-                                .getSocketAddress());
+            threadName = Thread.currentThread().getName();
+            Reader first = new Reader();
+            first.thread = Thread.currentThread();
+            current = first;
+            first.run();
+        }
+
+        /** One reading thread: receives into its own buffer until the processor stops or another reader replaced it. */
+        private final class Reader implements Runnable {
+            volatile long busySince; // 0 while receiving
+            volatile Thread thread;
+
+            @Override
+            public void run() {
+                byte[] buffer = new byte[Math.min(sipStack.getMaxMessageSize(), SipStackImpl.MAX_DATAGRAM_SIZE)];
+                DatagramPacket in = new DatagramPacket(buffer, buffer.length);
+                boolean here = true;
+                long windowStart = System.nanoTime();
+                long busy = 0;
+                while (isRunning && current == this) {
+                    try {
+                        in.setLength(buffer.length);
+                        sock.receive(in);
+                        long t0 = System.nanoTime();
+                        busySince = t0;
+                        StackValve.Inbound to = inbound;
+                        if (to != null) {
+                            to.datagram(listener, Arrays.copyOf(buffer, in.getLength()), (java.net.InetSocketAddress) in
+                                    .getSocketAddress(), here);
+                        }
+                        long t1 = System.nanoTime();
+                        busySince = 0;
+                        busy += t1 - t0;
+                        if (t1 - windowStart >= WINDOW_NANOS) {
+                            double share = (double) busy / (t1 - windowStart);
+                            here = here ? share < OFFLOAD_ABOVE : share < INLINE_BELOW;
+                            windowStart = t1;
+                            busy = 0;
+                        }
+                    } catch (SocketTimeoutException e) {
+                        // only when the stack's thread auditor sets a timeout: nothing to do
+                    } catch (SocketException e) {
+                        if (!isRunning) {
+                            return; // stop() closed the socket
+                        }
+                        log.warn("UDP receive on {}:{} failed: {}", getIpAddress().getHostAddress(), getPort(), e
+                                .toString());
+                    } catch (IOException e) {
+                        log.warn("UDP receive on {}:{} failed: {}", getIpAddress().getHostAddress(), getPort(), e
+                                .toString());
+                    } catch (RuntimeException | StackOverflowError e) {
+                        // whatever one datagram does to the parser or the proxy, the listening point keeps reading
+                        log.error("UDP datagram on {}:{} could not be handled", getIpAddress().getHostAddress(),
+                                getPort(), e);
+                    } finally {
+                        busySince = 0;
                     }
-                } catch (SocketTimeoutException e) {
-                    // only when the stack's thread auditor sets a timeout: nothing to do
-                } catch (SocketException e) {
-                    if (!isRunning) {
-                        return; // stop() closed the socket
-                    }
-                    log.warn("UDP receive on {}:{} failed: {}", getIpAddress().getHostAddress(), getPort(), e
-                            .toString());
-                } catch (IOException e) {
-                    log.warn("UDP receive on {}:{} failed: {}", getIpAddress().getHostAddress(), getPort(), e
-                            .toString());
-                } catch (RuntimeException | StackOverflowError e) {
-                    // whatever one datagram does to the parser or the proxy, the listening point keeps reading
-                    log.error("UDP datagram on {}:{} could not be handled", getIpAddress().getHostAddress(),
-                            getPort(), e);
                 }
             }
         }

@@ -6,28 +6,74 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class StripedExecutorTest {
     @Test
-    void tasksOfOneKeyRunInOrderOnOneNamedThread() throws Exception {
-        StripedExecutor workers = new StripedExecutor("test-worker", 4, 100);
+    void tasksOfOneKeyRunInOrderOneAtATimeOnNamedThreads() throws Exception {
+        StripedExecutor workers = new StripedExecutor("test-worker", 4, 1000);
         List<String> seen = new CopyOnWriteArrayList<>();
-        CountDownLatch done = new CountDownLatch(50);
-        for (int i = 0; i < 50; i++) {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(200);
+        for (int i = 0; i < 200; i++) {
             int n = i;
             assertThat(workers.execute("call-1", () -> {
+                if (running.incrementAndGet() > 1) {
+                    overlaps.incrementAndGet();
+                }
                 seen.add(n + "@" + Thread.currentThread().getName());
+                running.decrementAndGet();
                 done.countDown();
             })).isTrue();
         }
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
         workers.shutdown(1000);
-        String thread = seen.get(0).substring(seen.get(0).indexOf('@') + 1);
-        assertThat(thread).startsWith("test-worker-");
-        for (int i = 0; i < 50; i++) {
-            assertThat(seen.get(i)).isEqualTo(i + "@" + thread);
+        assertThat(overlaps).as("tasks of one stripe that ran at the same time").hasValue(0);
+        for (int i = 0; i < 200; i++) {
+            assertThat(seen.get(i)).startsWith(i + "@test-worker-");
         }
+    }
+
+    @Test
+    void aTaskGivenHereRunsOnTheCallingThreadWhenItsStripeIsIdle() {
+        StripedExecutor workers = new StripedExecutor("test-worker", 2, 100);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        assertThat(workers.execute("a", () -> seen.add(Thread.currentThread().getName()), true)).isTrue();
+        assertThat(workers.followUp("a", () -> seen.add(Thread.currentThread().getName()), true)).isTrue();
+        workers.shutdown(1000);
+        assertThat(seen).as("both ran before execute returned, on this thread").containsExactly(Thread
+                .currentThread().getName(), Thread.currentThread().getName());
+    }
+
+    @Test
+    void aTaskGivenHereWaitsBehindItsBusyStripeAndRunsThereInOrder() throws Exception {
+        StripedExecutor workers = new StripedExecutor("test-worker", 1, 100);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(2);
+        workers.execute("a", () -> {
+            running.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            seen.add("first");
+            done.countDown();
+        });
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(workers.execute("a", () -> {
+            seen.add("second@" + Thread.currentThread().getName());
+            done.countDown();
+        }, true)).isTrue();
+        assertThat(seen).as("not run on the caller while the stripe is busy").isEmpty();
+        release.countDown();
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        workers.shutdown(1000);
+        assertThat(seen).containsExactly("first", "second@test-worker-0");
     }
 
     @Test
