@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * The proxy's meters: {@code sipmq.sip.requests{method}} received, {@code sipmq.sip.replies{code}} sent upstream,
  * {@code sipmq.sip.in_flight} (gauge), {@code sipmq.sip.stack_transactions} (gauge),
- * {@code sipmq.sip.overload.rejections{method}}. Counters are cached per tag value. Methods outside the registered set
+ * {@code sipmq.sip.overload.rejections{method}}, {@code sipmq.sip.udp_reader_takeovers}. Counters are cached per tag value. Methods outside the registered set
  * are counted as {@code OTHER}, so that a peer sending made-up methods cannot grow the registry; codes are 100..699.
  */
 final class ProxyMetrics {
@@ -24,6 +24,7 @@ final class ProxyMetrics {
     private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Counter> replies = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
+    private volatile Supplier<Number> takeovers;
 
     ProxyMetrics(MeterRegistry registry, Supplier<Number> inFlight, Supplier<Number> stackTransactions) {
         this.registry = registry;
@@ -32,6 +33,14 @@ final class ProxyMetrics {
         Gauge.builder("sipmq.sip.stack_transactions", stackTransactions)
                 .description("server and client transactions held by the SIP stack").strongReference(true)
                 .register(registry);
+    }
+
+    /** Counts the UDP reading threads replaced because one datagram's work held them (a hook that blocks). */
+    void readerTakeovers(Supplier<Number> count) {
+        takeovers = count; // the meter holds its object weakly
+        io.micrometer.core.instrument.FunctionCounter.builder("sipmq.sip.udp_reader_takeovers", count, c -> c.get()
+                .doubleValue()).description("UDP reading threads replaced because a hook held one").register(
+                        registry);
     }
 
     static String methodTag(String method) {

@@ -150,6 +150,8 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         timers.every(LIFETIME_AUDIT_MILLIS, this::expireUnanswered);
         long takeoverNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
                 UdpProcessorFactory.ReusingBufferProcessor.TAKEOVER_MILLIS);
+        metrics.readerTakeovers(() -> udp.stream().mapToInt(UdpProcessorFactory.ReusingBufferProcessor::takeovers)
+                .sum());
         timers.every(READER_WATCH_MILLIS, () -> {
             long now = System.nanoTime();
             for (UdpProcessorFactory.ReusingBufferProcessor p : udp) {
