@@ -16,11 +16,13 @@ public final class ProxyConfig {
             MAX_LISTENER_RESPONSE_TIME = "sip.max_listener_response_time",
             MAX_TX_LIFETIME_INVITE = "sip.max_tx_lifetime_invite",
             MAX_TX_LIFETIME_NON_INVITE = "sip.max_tx_lifetime_non_invite", RECORD_ROUTE = "sip.record_route",
-            TIMER_C = "sip.timer_c", UDP_RECEIVE_BUFFER = "sip.udp_receive_buffer";
+            TIMER_C = "sip.timer_c", UDP_RECEIVE_BUFFER = "sip.udp_receive_buffer",
+            MAX_HEADER_LINE = "sip.max_header_line";
 
     private final List<ListenAddress> listen;
     private final int workers;
     private final int maxMessageSize;
+    private final int maxHeaderLine;
     private final int tcpReadTimeoutMillis;
     private final int maxInFlight;
     private final int retryAfterSeconds;
@@ -37,6 +39,7 @@ public final class ProxyConfig {
         this.listen = List.copyOf(b.listen);
         this.workers = b.workers;
         this.maxMessageSize = b.maxMessageSize;
+        this.maxHeaderLine = b.maxHeaderLine;
         this.tcpReadTimeoutMillis = b.tcpReadTimeoutMillis;
         this.maxInFlight = b.maxInFlight;
         this.retryAfterSeconds = b.retryAfterSeconds;
@@ -74,6 +77,7 @@ public final class ProxyConfig {
         }
         b.workers = intValue(file, errors, WORKERS, b.workers, 1, 256, "");
         b.maxMessageSize = intValue(file, errors, MAX_MESSAGE_SIZE, b.maxMessageSize, 1024, 1 << 24, " bytes");
+        b.maxHeaderLine = intValue(file, errors, MAX_HEADER_LINE, b.maxHeaderLine, 256, 1 << 24, " bytes");
         b.udpReceiveBufferBytes = intValue(file, errors, UDP_RECEIVE_BUFFER, b.udpReceiveBufferBytes, 65_536,
                 1 << 28, " bytes");
         b.tcpReadTimeoutMillis = intValue(file, errors, TCP_READ_TIMEOUT, b.tcpReadTimeoutMillis, 100, 600_000,
@@ -158,6 +162,11 @@ public final class ProxyConfig {
         return maxMessageSize;
     }
 
+    /** Longest start line or header line accepted, in bytes ({@code sip.max_header_line}). */
+    public int maxHeaderLine() {
+        return maxHeaderLine;
+    }
+
     /**
      * The receive buffer asked of the kernel for each UDP listening socket ({@code SO_RCVBUF}): what arrives while the
      * reading thread is not reading (a GC pause, a burst) waits there instead of being dropped. Linux caps it at
@@ -223,6 +232,7 @@ public final class ProxyConfig {
         }
         out.append(WORKERS).append(" = ").append(workers).append('\n');
         out.append(MAX_MESSAGE_SIZE).append(" = ").append(maxMessageSize).append('\n');
+        out.append(MAX_HEADER_LINE).append(" = ").append(maxHeaderLine).append('\n');
         out.append(UDP_RECEIVE_BUFFER).append(" = ").append(udpReceiveBufferBytes).append('\n');
         out.append(TCP_READ_TIMEOUT).append(" = ").append(tcpReadTimeoutMillis).append('\n');
         out.append(MAX_IN_FLIGHT).append(" = ").append(maxInFlight).append('\n');
@@ -242,6 +252,7 @@ public final class ProxyConfig {
         private final List<ListenAddress> listen = new ArrayList<>();
         private int workers = 4;
         private int maxMessageSize = 65_536;
+        private int maxHeaderLine = 4096;
         private int tcpReadTimeoutMillis = 5_000;
         private int maxInFlight = 10_000;
         private int retryAfterSeconds = 5;
@@ -268,6 +279,11 @@ public final class ProxyConfig {
 
         public Builder workers(int n) {
             workers = check(WORKERS, n, 1, 256);
+            return this;
+        }
+
+        public Builder maxHeaderLine(int bytes) {
+            maxHeaderLine = check(MAX_HEADER_LINE, bytes, 256, 1 << 24);
             return this;
         }
 

@@ -84,6 +84,7 @@ public final class MalformedInput {
     private final Counter[][] counters = new Counter[Reason.values().length][Transport.values().length];
     private final SampledWarn sampled;
     private volatile boolean parserCounts;
+    private volatile int maxHeaderLine = 4096;
 
     public MalformedInput(MeterRegistry registry) {
         this(registry, System::nanoTime, log::warn);
@@ -99,6 +100,15 @@ public final class MalformedInput {
                         .register(registry);
             }
         }
+    }
+
+    /** The longest start line or header line the stack's parser lets through ({@code sip.max_header_line}). */
+    int maxHeaderLine() {
+        return maxHeaderLine;
+    }
+
+    void maxHeaderLine(int bytes) {
+        this.maxHeaderLine = bytes;
     }
 
     /** Makes {@code input} the one the classes of SIP stack {@code stackName} find ({@link #forStack}). */

@@ -91,7 +91,12 @@ public final class MalformedParserFactory implements MessageParserFactory {
             Counting counting = new Counting(listener);
             try {
                 SIPMessage m = STOCK.parseSIPMessage(bytes, readBody, strict, counting);
-                Validation.Problem raw = m == null || counting.counted ? null : Validation.raw(bytes, m);
+                MalformedInput input = MalformedInput.forStack(stackName);
+                Validation.Problem raw = m == null || counting.counted
+                        ? null
+                        : Validation.raw(bytes, m, input == null
+                                ? org.sipmq.proxy.ProxyConfig.builder().build().maxHeaderLine()
+                                : input.maxHeaderLine());
                 if (raw != null) {
                     count(raw.reason(), listener, raw.phrase());
                     Validation.mark(m, raw);
@@ -141,7 +146,13 @@ public final class MalformedParserFactory implements MessageParserFactory {
                 if (stack == null) {
                     throw e; // the stock parser's behaviour without a listener
                 }
-                stack.handleException(e, message, headerClass, header, text);
+                try {
+                    stack.handleException(e, message, headerClass, header, text);
+                } catch (NullPointerException closed) {
+                    // TCPMessageChannel.handleException closes its socket, which a peer that hung up took already
+                    // (mySock null): the message is refused all the same, the connection's thread must not die of it
+                    throw e;
+                }
             }
         }
     }

@@ -90,6 +90,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         this.pvs = pvs;
         this.metrics = new ProxyMetrics(registry, inFlight::get, this::stackTransactions);
         this.malformed = new MalformedInput(registry);
+        this.malformed.maxHeaderLine(config.maxHeaderLine());
     }
 
     @Override
@@ -272,7 +273,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
                     .getPeerAddress(), channel.getPeerPort());
             return;
         }
-        Validation.Problem problem = Validation.check(message, null);
+        Validation.Problem problem = Validation.check(message, null, config.maxHeaderLine());
         if (problem != null) {
             // what the stack's parser marked it counted already (MalformedParserFactory)
             rejectInvalid(at, message, problem, at.answering(channel), channel.getPeerAddress(), channel
@@ -292,7 +293,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         } catch (java.text.ParseException | RuntimeException e) {
             SIPMessage headers = headersOnly(data);
             if (headers instanceof SIPRequest r && Validation.answerable(r) && r.getContentLength() != null) {
-                Validation.Problem problem = Validation.check(r, null); // a worse problem than the body's, if any
+                Validation.Problem problem = Validation.check(r, null, config.maxHeaderLine()); // a worse problem than the body's, if any
                 rejectInvalid(at, r, problem != null ? problem : Validation.contentLengthBeyondBody(), replyLink(at, r,
                         from), host, from.getPort(), true);
             } else {
@@ -310,7 +311,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         message.setPeerPacketSourceAddress(from.getAddress());
         message.setPeerPacketSourcePort(from.getPort());
         message.setLocalPort(at.port);
-        Validation.Problem problem = Validation.check(message, data);
+        Validation.Problem problem = Validation.check(message, data, config.maxHeaderLine());
         if (problem != null) {
             rejectInvalid(at, message, problem, message instanceof SIPRequest r && r.getTopmostVia() != null
                     ? replyLink(at, r, from)

@@ -103,7 +103,9 @@ final class StackLogLines {
     private static final java.util.List<String> TCP_SEND_LINES = java.util.List.of("Problem connecting ",
             "Problem sending: sendBytes TCP", "Couldn't connect to peerAddress", "Couldn't connect to receiverAddress",
             "Failed to connect ", "There was an exception for the retry mechanism",
-            "There was no exception for the retry mechanism", "retry suceeded to", "Old socket ", "New socket ");
+            "There was no exception for the retry mechanism", "retry suceeded to", "Old socket ", "New socket ",
+            // a keep-alive (CRLF CRLF) from a peer whose connection is gone: the stack's answering CRLF cannot go
+            "A problem occured while trying to send a single CLRF in response to a double CLRF");
 
     /** The line without the datagram's bytes the UDP channel appends to it (kilobytes of peer data). */
     static String withoutPacket(String message) {

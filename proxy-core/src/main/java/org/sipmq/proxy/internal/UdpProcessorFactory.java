@@ -65,7 +65,7 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
     static final class ReusingBufferProcessor extends UDPMessageProcessor {
         private static final Logger log = LoggerFactory.getLogger(ReusingBufferProcessor.class);
         /** How long one datagram may hold the reading thread before another thread reads the socket. */
-        static final long TAKEOVER_MILLIS = 50;
+        static final long TAKEOVER_MILLIS = 100;
         /** The reading thread measures its busy share over windows of this length. */
         private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
         /** Busy share above which a reader running the work itself lets the workers run it... */
@@ -76,6 +76,7 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
         /** The same list as the stock (raw) {@code messageChannels}, which stop() walks; it stays empty. */
         private final LinkedList<UDPMessageChannel> channels = new LinkedList<>();
         private final AtomicInteger takeovers = new AtomicInteger();
+        private final SampledWarn takeoverWarn = new SampledWarn(System::nanoTime, log::warn);
         private volatile StackValve.Inbound inbound;
         private volatile Listener listener;
         private volatile Reader current;
@@ -120,11 +121,13 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
             Reader next = new Reader();
             current = next;
             int n = takeovers.incrementAndGet();
-            log.warn("UDP {}:{}: the reading thread {} has been held by one datagram for {} ms (a routing hook that"
-                    + " blocks?): thread {} reads the socket from now on ({} such takeovers since the start)",
-                    getIpAddress().getHostAddress(), getPort(), r.thread.getName(), TimeUnit.NANOSECONDS.toMillis(
-                            now - since),
-                    threadName + "-" + n, n);
+            String held = r.thread.getName();
+            long ms = TimeUnit.NANOSECONDS.toMillis(now - since);
+            takeoverWarn.offer(skipped -> "UDP " + getIpAddress().getHostAddress() + ":" + getPort()
+                    + ": the reading thread " + held + " has been held by one datagram for " + ms + " ms (a routing"
+                    + " hook that blocks, or a machine out of CPU): thread " + threadName + "-" + n + " reads the"
+                    + " socket from now on; " + n + " such takeovers since the start, " + skipped
+                    + " since the last such line");
             Thread t = new Thread(next, threadName + "-" + n);
             t.setDaemon(true);
             next.thread = t;

@@ -24,7 +24,9 @@ final class Validation {
             CSEQ_METHOD = new Problem(Reason.BAD_CSEQ, 400, "CSeq Method Does Not Match"),
             CONTENT_LENGTH = new Problem(Reason.CONTENT_LENGTH, 400, "Bad Content-Length"),
             VERSION = new Problem(Reason.BAD_START_LINE, 505, "Version Not Supported"),
-            NOT_UTF8 = new Problem(Reason.BAD_HEADER, 400, "Invalid UTF-8");
+            NOT_UTF8 = new Problem(Reason.BAD_HEADER, 400, "Invalid UTF-8"),
+            URI_TOO_LONG = new Problem(Reason.TOO_LARGE, 414, "Request-URI Too Long"),
+            LINE_TOO_LONG = new Problem(Reason.TOO_LARGE, 400, "Header Too Long");
 
     private Validation() {
     }
@@ -59,21 +61,59 @@ final class Validation {
         return new Problem(reason, 400, "Bad " + headerName(reason, header));
     }
 
-    /** What only the bytes tell: another SIP version (the parser reads "SIP/3.0" as 2.0), bytes that are not UTF-8. */
-    static Problem raw(byte[] raw, SIPMessage m) {
+    /**
+     * What only the bytes tell: another SIP version (the parser reads "SIP/3.0" as 2.0), a start line or header line
+     * longer than {@code maxLine} bytes ({@code sip.max_header_line}: a 60 KB Call-ID is valid SIP, and the proxy
+     * would hold it, its encodings and its copies in every response for a transaction's life), bytes that are not
+     * UTF-8.
+     */
+    static Problem raw(byte[] raw, SIPMessage m, int maxLine) {
         if (m instanceof SIPRequest && !requestLineIsSip20(raw)) {
             return VERSION;
+        }
+        int longest = longestHeaderLine(raw, maxLine);
+        if (longest == 0) {
+            return m instanceof SIPRequest ? URI_TOO_LONG : LINE_TOO_LONG;
+        }
+        if (longest > 0) {
+            return LINE_TOO_LONG;
         }
         return headersAreUtf8(raw) ? null : NOT_UTF8;
     }
 
-    /** What is wrong with {@code m}, or null when it may be processed; {@code raw}, when known, is what it came as. */
-    static Problem check(SIPMessage m, byte[] raw) {
+    /**
+     * The index of the first line of the start line and headers longer than {@code maxLine} bytes (0: the start line),
+     * or -1 when none is.
+     */
+    static int longestHeaderLine(byte[] raw, int maxLine) {
+        int line = 0;
+        int start = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == '\n') {
+                int length = i - start; // the CR, if any, counted: a byte more does not matter at this bound
+                if (length > maxLine) {
+                    return line;
+                }
+                if (length <= 1) {
+                    return -1; // the empty line: the body follows
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        return raw.length - start > maxLine ? line : -1;
+    }
+
+    /**
+     * What is wrong with {@code m}, or null when it may be processed; {@code raw}, when known, is what it came as, and
+     * {@code maxLine} bounds its lines.
+     */
+    static Problem check(SIPMessage m, byte[] raw, int maxLine) {
         Problem marked = marked(m);
         if (marked != null) {
             return marked;
         }
-        Problem bytes = raw == null ? null : raw(raw, m);
+        Problem bytes = raw == null ? null : raw(raw, m, maxLine);
         if (bytes != null) {
             return bytes;
         }

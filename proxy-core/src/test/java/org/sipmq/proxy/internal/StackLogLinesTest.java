@@ -92,7 +92,8 @@ class StackLogLinesTest {
                 "Couldn't connect to peerAddress = /127.0.0.1 peerPort = 48840 key = tcp:127.0.0.1:48840 retrying",
                 "Failed to connect /127.0.0.1:48840 but trying the advertised port=9 if it's different",
                 "There was an exception for the retry mechanism so not creating a new thread",
-                "retry suceeded to peerAddress = /127.0.0.1 peerPortAdvertisedInHeaders = 9")) {
+                "retry suceeded to peerAddress = /127.0.0.1 peerPortAdvertisedInHeaders = 9",
+                "A problem occured while trying to send a single CLRF in response to a double CLRF")) {
             assertThat(StackLogLines.tcpSendCompanion(line, null)).as(line).isTrue();
         }
         assertThat(StackLogLines.tcpSendCompanion("Error is ", new java.io.IOException("x"))).isTrue();

@@ -32,7 +32,7 @@ class ValidationTest {
             """;
 
     private static String phrase(SIPMessage m) {
-        Validation.Problem p = Validation.check(m, null);
+        Validation.Problem p = Validation.check(m, null, 4096);
         return p == null ? null : p.phrase();
     }
 
@@ -40,7 +40,7 @@ class ValidationTest {
         byte[] raw = text.replace("\n", "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         SIPMessage m = new gov.nist.javax.sip.parser.StringMsgParser().parseSIPMessage(raw, true, false,
                 MalformedParserFactory.marking());
-        return Validation.check(m, raw);
+        return Validation.check(m, raw, 4096);
     }
 
     /** {@code text} without its {@code header} line. */
@@ -54,6 +54,32 @@ class ValidationTest {
     void aCompleteRequestOrResponseIsValid() {
         assertThat(phrase(SipText.parse(INVITE))).isNull();
         assertThat(phrase(SipText.parse(RESPONSE))).isNull();
+    }
+
+    @Test
+    void aHeaderLineLongerThanTheBoundIsTooLong() throws Exception {
+        String longCallId = "x".repeat(5000);
+        Validation.Problem p = checkBytes(INVITE.replace("Call-ID: c1@192.0.2.1", "Call-ID: " + longCallId));
+        assertThat(p.status()).isEqualTo(400);
+        assertThat(p.phrase()).isEqualTo("Header Too Long");
+        assertThat(p.reason()).isEqualTo(MalformedInput.Reason.TOO_LARGE);
+        assertThat(checkBytes(INVITE.replace("Call-ID: c1@192.0.2.1", "Call-ID: " + "x".repeat(4000)))).as(
+                "a line within the bound").isNull();
+    }
+
+    @Test
+    void aRequestLineLongerThanTheBoundIsAnUriTooLong() throws Exception {
+        Validation.Problem p = checkBytes(INVITE.replace("INVITE sip:bob@example.com", "INVITE sip:" + "b".repeat(
+                5000) + "@example.com"));
+        assertThat(p.status()).isEqualTo(414);
+        assertThat(p.phrase()).isEqualTo("Request-URI Too Long");
+    }
+
+    @Test
+    void aLongBodyLineIsNotAHeaderLine() throws Exception {
+        String withBody = INVITE.replace("Content-Length: 0", "Content-Type: text/plain\nContent-Length: 5002")
+                + "y".repeat(5000) + "\n";
+        assertThat(checkBytes(withBody)).isNull();
     }
 
     @Test
@@ -110,9 +136,10 @@ class ValidationTest {
 
     @Test
     void everyProblemHasItsMetricReason() {
-        assertThat(Validation.check(without(INVITE, "Via"), null).reason()).isEqualTo(
+        assertThat(Validation.check(without(INVITE, "Via"), null, 4096).reason()).isEqualTo(
                 MalformedInput.Reason.MISSING_HEADER);
-        assertThat(Validation.check(SipText.parse(INVITE.replace("CSeq: 1 INVITE", "CSeq: 1 BYE")), null).reason())
+        assertThat(
+                Validation.check(SipText.parse(INVITE.replace("CSeq: 1 INVITE", "CSeq: 1 BYE")), null, 4096).reason())
                 .isEqualTo(MalformedInput.Reason.BAD_CSEQ);
     }
 
