@@ -204,6 +204,21 @@ class Proxy(Peer):
                 return round(int(line.split(" used ")[1].split("K")[0]) / 1024.0, 1)
         return None
 
+    def memory_mb(self):
+        """The memory that holds the proxy's state: the heap after a full GC."""
+        return self.heap_after_gc_mb()
+
+    def transactions(self):
+        """Transactions the proxy holds (lingering ones included), from /metrics."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.admin_port}/metrics", timeout=10) as r:
+                for line in r.read().decode().splitlines():
+                    if line.startswith("sipmq_sip_stack_transactions"):
+                        return int(float(line.split()[-1]))
+        except (OSError, ValueError):
+            pass
+        return None
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -297,6 +312,16 @@ class Kamailio(Peer):
     def heap_after_gc_mb(self):
         return None
 
+    def memory_mb(self):
+        """The memory that holds the proxy's state: Kamailio's shared memory in use (core.shmmem real_used)."""
+        r = self.rpc("core.shmmem")
+        return round(r["real_used"] / 1048576.0, 1) if r and "real_used" in r else None
+
+    def transactions(self):
+        """Transactions tm holds (tm.stats current), the ones in their wait timer included."""
+        r = self.rpc("tm.stats")
+        return r.get("current") if isinstance(r, dict) else None
+
     def version(self):
         out = subprocess.run([self.command[0], "-v"], capture_output=True, text=True).stdout
         return out.splitlines()[0] if out else None
@@ -361,10 +386,14 @@ def sipp_step(workdir, rate, seconds, via_proxy_port, uac_opts=()):
             "max_ms": max(rtts) if rtts else None, "loadavg_after": loadavg()}
 
 
-def proxied_step(workdir, proxy, rate, seconds, drains=True, uac_opts=()):
+SETTLE_TIMEOUT_S = 45
+
+
+def proxied_step(workdir, proxy, rate, seconds, drains=True, uac_opts=(), settle=False):
     """A step through a running proxy, with the proxy's CPU per call (its drain included) and its heap after GC.
 
     With drains=False (the slow consumer, which cannot keep up by design) nothing waits for the queue to empty.
+    With settle, it then waits (at most SETTLE_TIMEOUT_S) for the transactions to end and measures the memory again.
     """
     if drains:
         proxy.wait_drained(60)
@@ -379,6 +408,17 @@ def proxied_step(workdir, proxy, rate, seconds, drains=True, uac_opts=()):
     r["proxy_cpu_ms_per_call_by_thread"] = {g: round((threads1.get(g, 0) - threads0.get(g, 0)) / calls, 3)
                                             for g in sorted(threads1)}
     r["heap_after_gc_mb"] = proxy.heap_after_gc_mb()
+    r["memory_mb"] = r["heap_after_gc_mb"] if r["heap_after_gc_mb"] is not None else proxy.memory_mb()
+    r["transactions_after"] = proxy.transactions()
+    if settle:
+        # the state the protocol keeps for a while (RFC 3261 Timers J and L: 32 s; Kamailio's wait timer: 5 s)
+        # ends; what is left is what the step left behind for good
+        started, deadline = time.time(), time.time() + SETTLE_TIMEOUT_S
+        while (proxy.transactions() or 0) > 0 and time.time() < deadline:
+            time.sleep(1)
+        r["settled_s"] = round(time.time() - started, 1)
+        r["transactions_settled"] = proxy.transactions()
+        r["memory_settled_mb"] = proxy.memory_mb()
     return r
 
 
@@ -408,7 +448,7 @@ def ramp(workdir, proxy, rates, args, uac_opts):
     try:
         warm_up(workdir, proxy, args.warmup_seconds, uac_opts=uac_opts)
         for rate in rates:
-            r = proxied_step(workdir, proxy, rate, args.seconds, uac_opts=uac_opts)
+            r = proxied_step(workdir, proxy, rate, args.seconds, uac_opts=uac_opts, settle=not args.no_settle)
             print(json.dumps(r), flush=True)
             results.append(r)
             if r["failed_pct"] >= FAIL_PCT:
@@ -455,6 +495,8 @@ def main():
     ap.add_argument("--jvm", default="-Xms512m -Xmx512m", help="proxy JVM options")
     ap.add_argument("--skip-direct", action="store_true", help="skip the SIPp-to-SIPp series")
     ap.add_argument("--skip-slow", action="store_true", help="skip the slow-consumer pair")
+    ap.add_argument("--no-settle", action="store_true",
+                    help="do not wait after each ramp step for the transactions to end (memory measured once)")
     ap.add_argument("--slow-rate", type=int, help="run only the slow-consumer pair, at this rate (no ramps)")
     ap.add_argument("--config", action="append", default=[], metavar="LINE",
                     help="a line added to the proxy's configuration (repeatable), e.g. 'sip.workers = 2'")
@@ -560,13 +602,14 @@ def fmt(v):
 
 def markdown(s):
     lines = ["| series | rate/s | calls | failed % | retrans | SIPp warnings | UDP drops | p50 ms | p90 ms | p99 ms "
-             "| proxy CPU ms/call | heap MB | load 1 min |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| proxy CPU ms/call | memory MB | transactions | memory settled MB | load 1 min |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
 
     def row(name, r):
         lines.append(f"| {name} | {r['rate']} | {r['calls']} | {r['failed_pct']} | {r['retransmissions']} | "
                      f"{fmt(r.get('sipp_warnings'))} | {fmt(r.get('udp_rcvbuf_drops'))} | {fmt(r['p50_ms'])} | {fmt(r['p90_ms'])} | "
-                     f"{fmt(r['p99_ms'])} | {fmt(r.get('proxy_cpu_ms_per_call'))} | {fmt(r.get('heap_after_gc_mb'))} "
+                     f"{fmt(r['p99_ms'])} | {fmt(r.get('proxy_cpu_ms_per_call'))} | {fmt(r.get('memory_mb'))} "
+                     f"| {fmt(r.get('transactions_after'))} | {fmt(r.get('memory_settled_mb'))} "
                      f"| {fmt((r.get('loadavg_after') or [None])[0])} |")
 
     for name in ("direct", "proxied", "kamailio"):
@@ -609,6 +652,8 @@ def markdown(s):
     if s["sipp_uac_options"]:
         lines.append(f"SIPp caller options added for every series: {' '.join(s['sipp_uac_options'])} (a late 180 "
                      "is a warning, not a failed call).")
+    lines.append("memory: sipmq's heap after a full GC, Kamailio's shared memory in use (core.shmmem real_used), "
+                 "right after the step with its transactions (lingering ones included) and, settled, once they ended.")
     lines.append(f"Load average (1, 5, 15 min) at start {m['loadavg_at_start']}, at end {m['loadavg_at_end']}; "
                  f"{m['nproc']} CPUs.")
     return "\n".join(lines) + "\n"
