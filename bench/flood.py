@@ -7,9 +7,10 @@ garbage Max-Forwards, ...) over UDP (--udp-rate, 2,000 datagrams/s) and TCP (--t
 --tcp-connections connections, half of which stay open while the others send a few messages and close). Sends are
 paced in 10 ms ticks on an absolute schedule, and the achieved rates are measured and reported.
 
-After every --probe-every (100) flood datagrams it sends an `OPTIONS sip:probe@<target>` with `Max-Forwards: 0` from
-its own UDP socket and matches the answer (483, or 200 from a peer that answers OPTIONS itself) by Call-ID: answered,
-unanswered, latency p50/p90/p99/max. During the flood SIPp places calls (sipp/uac-basic.xml through the proxy to a
+Once per --probe-every (100) flood datagrams (20 a second at the default rate) it sends an `OPTIONS sip:probe@<target>`
+with `Max-Forwards: 0` and matches the answer (483, or 200 from a peer that answers OPTIONS itself) by Call-ID:
+answered, unanswered, latency p50/p90/p99/max. The probes are sent and timed by a process of their own with a blocking
+socket, so that the flood's own threads (which share one interpreter lock) cannot delay their timestamps. During the flood SIPp places calls (sipp/uac-basic.xml through the proxy to a
 SIPp sipp/uas-answer.xml, --call-rate per second for the middle of the flood, bounded). Every malformed request names
 as its Request-URI a local "sink" UDP socket: whatever the proxy forwards there was malformed and got through.
 
@@ -19,9 +20,11 @@ Results: bench/results/flood.json and flood.md. Python 3.11 standard library onl
 import argparse
 import csv
 import json
+import multiprocessing
 import os
 import random
 import re
+import select
 import selectors
 import socket
 import subprocess
@@ -191,16 +194,12 @@ class Flood:
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind((LOCAL, 0))
         self.udp.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
-        self.probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.probe.bind((LOCAL, 0))
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.udp_sent = {}
         self.udp_errors = 0
         self.tcp_sent = {}
         self.tcp = {"connects": 0, "connect_errors": 0, "closed_by_peer": 0, "send_errors": 0, "skipped_backlog": 0}
-        self.probes_sent = {}  # call-id -> send time
-        self.probe_answers = {}  # call-id -> (latency ms, code)
         self.responses = {"udp": {}, "tcp": {}}
         self.forwarded = {}  # "kind/transport" -> distinct Call-IDs
         self.udp_elapsed = self.tcp_elapsed = 0.0
@@ -211,7 +210,7 @@ class Flood:
         return kind, kinds[kind](self.rnd, n)
 
     def run_udp(self):
-        paced, n, probes = Paced(self.args.udp_rate), 0, 0
+        paced, n = Paced(self.args.udp_rate), 0
         start = time.monotonic()
         while not self.stop.is_set():
             elapsed = time.monotonic() - start
@@ -226,12 +225,6 @@ class Flood:
                     self.udp_errors += 1
                 n += 1
                 paced.sent += 1
-                if n % self.args.probe_every == 0:
-                    cid = f"probe-{probes}@flood"
-                    with self.lock:
-                        self.probes_sent[cid] = time.monotonic()
-                    self.probe.sendto(probe(self.target, self.probe.getsockname()[1], probes), (self.host, self.port))
-                    probes += 1
             time.sleep(max(0.0, TICK_S - (time.monotonic() - start - elapsed)))
         self.udp_elapsed = time.monotonic() - start
 
@@ -324,7 +317,7 @@ class Flood:
 
     def run_receiver(self):
         sel = selectors.DefaultSelector()
-        for s in (self.probe, self.udp, self.sink, self.sink_tcp):
+        for s in (self.udp, self.sink, self.sink_tcp):
             s.setblocking(False)
             sel.register(s, selectors.EVENT_READ)
         while not self.stop.is_set():
@@ -334,13 +327,7 @@ class Flood:
                 except (BlockingIOError, OSError):
                     continue
                 now = time.monotonic()
-                if key.fileobj is self.probe:
-                    cid = header(data, b"Call-ID") or header(data, b"i")
-                    with self.lock:
-                        sent = self.probes_sent.get(cid)
-                        if sent is not None and cid not in self.probe_answers and data.startswith(b"SIP/2.0 "):
-                            self.probe_answers[cid] = ((now - sent) * 1000.0, data[8:11].decode())
-                elif key.fileobj is self.udp:
+                if key.fileobj is self.udp:
                     self._count_responses("udp", data)
                 elif key.fileobj is self.sink:
                     self._forwarded(data)
@@ -470,7 +457,9 @@ def main():
     ap.add_argument("--udp-rate", type=int, default=2000, help="malformed datagrams per second")
     ap.add_argument("--tcp-rate", type=int, default=1000, help="malformed TCP messages per second")
     ap.add_argument("--tcp-connections", type=int, default=8, help="TCP connections used at once")
-    ap.add_argument("--probe-every", type=int, default=100, help="flood datagrams between two OPTIONS probes")
+    ap.add_argument("--probe-every", type=int, default=100, help="flood datagrams per OPTIONS probe: probes go at --udp-rate / this, per second")
+    ap.add_argument("--warmup-seconds", type=int, default=15,
+                    help="an unmeasured flood of the same traffic first, without calls (JIT warm-up; 0: none)")
     ap.add_argument("--probe-timeout", type=float, default=5.0, help="seconds a probe may wait for its answer")
     ap.add_argument("--call-rate", type=int, default=50, help="SIPp calls per second during the flood (0: none)")
     ap.add_argument("--seed", type=int, default=11)
@@ -492,6 +481,13 @@ def main():
             peer = PEERS[name](tempfile.mkdtemp(prefix=f"peer-{name}-", dir=workdir), args)
             host, port = LOCAL, peer.port
         try:
+            if args.warmup_seconds > 0:
+                # the same traffic, not measured: the JVM compiles its hot paths in the first seconds (Kamailio gets
+                # the same, for symmetry)
+                warm = argparse.Namespace(**dict(vars(args), seconds=args.warmup_seconds, call_rate=0))
+                w = flood(warm, host, port, peer, workdir)
+                print(f"# warm-up flood {args.warmup_seconds} s: {w['probes']['answered']}/{w['probes']['sent']} "
+                      f"probes answered, p99 {w['probes']['p99_ms']} ms", flush=True)
             summary = flood(args, host, port, peer, workdir)
         finally:
             if peer:
@@ -508,8 +504,50 @@ def main():
         f.write("\n".join(markdown(summaries[n]) for n in names))
 
 
+def run_prober(host, port, rate, seconds, timeout_s, out):
+    """In a process of its own: OPTIONS probes at rate/s for seconds, each timed from its send to its answer; then
+    waits up to timeout_s for the last answers and sends {"sent": n, "answers": {call-id: (ms, code)}} to out."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((LOCAL, 0))
+    target, own = f"{host}:{port}", sock.getsockname()[1]
+    sent, answers = {}, {}
+    start = time.monotonic()
+    n = 0
+    end = start + seconds
+    while True:
+        now = time.monotonic()
+        if now < end and now >= start + n / rate:
+            cid = f"probe-{n}@flood"
+            sent[cid] = time.monotonic()
+            sock.sendto(probe(target, own, n), (host, port))
+            n += 1
+            continue
+        if now >= end and (len(answers) >= len(sent) or now >= end + timeout_s):
+            break
+        wait = (start + n / rate - now) if now < end else (end + timeout_s - now)
+        ready, _, _ = select.select([sock], [], [], max(0.0, wait))
+        if ready:
+            data = sock.recv(65536)
+            got = time.monotonic()
+            cid = header(data, b"Call-ID") or header(data, b"i")
+            if cid in sent and cid not in answers and data.startswith(b"SIP/2.0 "):
+                answers[cid] = ((got - sent[cid]) * 1000.0, data[8:11].decode())
+    # latency by second of the flood: the worst probe sent in each second, None when one of them went unanswered
+    by_second = {}
+    for cid, t in sent.items():
+        sec = int(t - start)
+        ms = answers[cid][0] if cid in answers else None
+        prev = by_second.get(sec, 0.0)
+        by_second[sec] = None if prev is None or ms is None else max(prev, round(ms, 1))
+    out.send({"sent": len(sent), "answers": answers, "worst_by_second": [by_second[k] for k in sorted(by_second)]})
+    out.close()
+
+
 def flood(args, host, port, peer, workdir):
     f = Flood(args, host, port)
+    probes_in, probes_out = multiprocessing.Pipe(duplex=False)
+    prober = multiprocessing.Process(target=run_prober, daemon=True, args=(
+        host, port, args.udp_rate / args.probe_every, args.seconds, args.probe_timeout, probes_out))
     calls = {}
     threads = [threading.Thread(target=f.run_receiver, daemon=True)]
     senders = [threading.Thread(target=f.run_udp, daemon=True), threading.Thread(target=f.run_tcp, daemon=True)]
@@ -517,21 +555,21 @@ def flood(args, host, port, peer, workdir):
         senders.append(threading.Thread(target=run_calls, args=(args, host, port, workdir, calls), daemon=True))
     load0, drops0, cpu0 = os.getloadavg(), udp_rcvbuf_errors(), peer.cpu_ms() if hasattr(peer, "cpu_ms") else None
     started = time.time()
+    m0 = malformed_counters(peer.metrics()) if hasattr(peer, "metrics") else None
+    prober.start()
     for t in threads + senders:
         t.start()
     for t in senders:
         t.join(args.seconds + 120)
-    deadline = time.monotonic() + args.probe_timeout
-    while time.monotonic() < deadline and len(f.probe_answers) < len(f.probes_sent):
-        time.sleep(0.05)
+    probed = probes_in.recv() if probes_in.poll(args.probe_timeout + 30) else {"sent": 0, "answers": {}}
+    prober.join(5)
     f.stop.set()
     threads[0].join(5)
-    with f.lock:
-        latencies = [ms for ms, _ in f.probe_answers.values() if ms <= args.probe_timeout * 1000]
-        codes = {}
-        for _, code in f.probe_answers.values():
-            codes[code] = codes.get(code, 0) + 1
-        sent = len(f.probes_sent)
+    latencies = [ms for ms, _ in probed["answers"].values() if ms <= args.probe_timeout * 1000]
+    codes = {}
+    for _, code in probed["answers"].values():
+        codes[code] = codes.get(code, 0) + 1
+    sent = probed["sent"]
     udp_total, tcp_total = sum(f.udp_sent.values()), sum(f.tcp_sent.values())
     return {
         "command": " ".join(sys.argv),
@@ -548,11 +586,13 @@ def flood(args, host, port, peer, workdir):
                     responses_by_code=f.responses["tcp"]),
         "probes": {"sent": sent, "answered": len(latencies), "unanswered": sent - len(latencies), "codes": codes,
                    "p50_ms": percentile(latencies, 50), "p90_ms": percentile(latencies, 90),
-                   "p99_ms": percentile(latencies, 99), "max_ms": round(max(latencies), 2) if latencies else None},
+                   "p99_ms": percentile(latencies, 99), "max_ms": round(max(latencies), 2) if latencies else None,
+                   "worst_ms_by_second": probed.get("worst_by_second")},
         "calls": calls,
         "forwarded_malformed": {k: len(v) for k, v in sorted(f.forwarded.items())},
         "peer_cpu_ms": round(peer.cpu_ms() - cpu0, 1) if cpu0 is not None else None,
-        "malformed_counters": malformed_counters(peer.metrics()) if hasattr(peer, "metrics") else None,
+        "malformed_counters": ({k: v - (m0 or {}).get(k, 0) for k, v in malformed_counters(peer.metrics()).items()}
+                               if hasattr(peer, "metrics") else None),
     }
 
 
