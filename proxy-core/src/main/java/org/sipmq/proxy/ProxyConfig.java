@@ -17,12 +17,13 @@ public final class ProxyConfig {
             MAX_TX_LIFETIME_INVITE = "sip.max_tx_lifetime_invite",
             MAX_TX_LIFETIME_NON_INVITE = "sip.max_tx_lifetime_non_invite", RECORD_ROUTE = "sip.record_route",
             TIMER_C = "sip.timer_c", UDP_RECEIVE_BUFFER = "sip.udp_receive_buffer",
-            MAX_HEADER_LINE = "sip.max_header_line";
+            MAX_HEADER_LINE = "sip.max_header_line", OVERLOAD_BACKLOG = "sip.overload_backlog";
 
     private final List<ListenAddress> listen;
     private final int workers;
     private final int maxMessageSize;
     private final int maxHeaderLine;
+    private final int overloadBacklog;
     private final int tcpReadTimeoutMillis;
     private final int maxInFlight;
     private final int retryAfterSeconds;
@@ -40,6 +41,7 @@ public final class ProxyConfig {
         this.workers = b.workers;
         this.maxMessageSize = b.maxMessageSize;
         this.maxHeaderLine = b.maxHeaderLine;
+        this.overloadBacklog = b.overloadBacklog;
         this.tcpReadTimeoutMillis = b.tcpReadTimeoutMillis;
         this.maxInFlight = b.maxInFlight;
         this.retryAfterSeconds = b.retryAfterSeconds;
@@ -78,6 +80,7 @@ public final class ProxyConfig {
         b.workers = intValue(file, errors, WORKERS, b.workers, 1, 256, "");
         b.maxMessageSize = intValue(file, errors, MAX_MESSAGE_SIZE, b.maxMessageSize, 1024, 1 << 24, " bytes");
         b.maxHeaderLine = intValue(file, errors, MAX_HEADER_LINE, b.maxHeaderLine, 256, 1 << 24, " bytes");
+        b.overloadBacklog = intValue(file, errors, OVERLOAD_BACKLOG, b.overloadBacklog, 1, 10_000_000, "");
         b.udpReceiveBufferBytes = intValue(file, errors, UDP_RECEIVE_BUFFER, b.udpReceiveBufferBytes, 65_536,
                 1 << 28, " bytes");
         b.tcpReadTimeoutMillis = intValue(file, errors, TCP_READ_TIMEOUT, b.tcpReadTimeoutMillis, 100, 600_000,
@@ -162,6 +165,14 @@ public final class ProxyConfig {
         return maxMessageSize;
     }
 
+    /**
+     * New requests waiting for a worker, all stripes together, past which a new request out of a dialog is refused
+     * with 503 before any transaction exists ({@code sip.overload_backlog}).
+     */
+    public int overloadBacklog() {
+        return overloadBacklog;
+    }
+
     /** Longest start line or header line accepted, in bytes ({@code sip.max_header_line}). */
     public int maxHeaderLine() {
         return maxHeaderLine;
@@ -233,6 +244,7 @@ public final class ProxyConfig {
         out.append(WORKERS).append(" = ").append(workers).append('\n');
         out.append(MAX_MESSAGE_SIZE).append(" = ").append(maxMessageSize).append('\n');
         out.append(MAX_HEADER_LINE).append(" = ").append(maxHeaderLine).append('\n');
+        out.append(OVERLOAD_BACKLOG).append(" = ").append(overloadBacklog).append('\n');
         out.append(UDP_RECEIVE_BUFFER).append(" = ").append(udpReceiveBufferBytes).append('\n');
         out.append(TCP_READ_TIMEOUT).append(" = ").append(tcpReadTimeoutMillis).append('\n');
         out.append(MAX_IN_FLIGHT).append(" = ").append(maxInFlight).append('\n');
@@ -253,6 +265,7 @@ public final class ProxyConfig {
         private int workers = 4;
         private int maxMessageSize = 65_536;
         private int maxHeaderLine = 4096;
+        private int overloadBacklog = 500;
         private int tcpReadTimeoutMillis = 5_000;
         private int maxInFlight = 10_000;
         private int retryAfterSeconds = 5;
@@ -279,6 +292,11 @@ public final class ProxyConfig {
 
         public Builder workers(int n) {
             workers = check(WORKERS, n, 1, 256);
+            return this;
+        }
+
+        public Builder overloadBacklog(int requests) {
+            overloadBacklog = check(OVERLOAD_BACKLOG, requests, 1, 10_000_000);
             return this;
         }
 

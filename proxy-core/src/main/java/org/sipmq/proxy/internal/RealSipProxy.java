@@ -386,7 +386,8 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             onCancel(request, key, from, callId, here);
             return;
         }
-        if (request.getToTag() == null && inFlight.get() >= config.maxInFlight()) {
+        if (request.getToTag() == null && (inFlight.get() >= config.maxInFlight() || workers.backlog() >= config
+                .overloadBacklog())) {
             refuseStatelessly(request, from); // before any transaction; requests in a dialog always pass
             return;
         }

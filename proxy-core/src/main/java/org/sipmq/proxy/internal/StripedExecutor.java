@@ -28,6 +28,7 @@ final class StripedExecutor {
     private final Stripe[] stripes;
     private final ThreadPoolExecutor pool;
     private final int queueCapacity;
+    private final AtomicInteger backlog = new AtomicInteger(); // new tasks waiting, all stripes
     private final SampledWarn full = new SampledWarn(System::nanoTime, log::warn);
     private volatile boolean stopped;
 
@@ -67,11 +68,18 @@ final class StripedExecutor {
                     + " more refused since the last such line");
             return false;
         }
+        backlog.incrementAndGet();
         if (!s.offer(new NewTask(s, task), here)) {
             s.queuedNew.decrementAndGet();
+            backlog.decrementAndGet();
             return false;
         }
         return true;
+    }
+
+    /** New tasks given and not yet started, on all stripes together: how far the workers are behind. */
+    int backlog() {
+        return backlog.get();
     }
 
     /** A follow-up of accepted work on the stripe of {@code key}, by a pool thread; refused only once stopped. */
@@ -106,10 +114,19 @@ final class StripedExecutor {
     }
 
     /** New work: counted against its stripe's capacity until it starts. */
-    private record NewTask(Stripe stripe, Runnable task) implements Runnable {
+    private final class NewTask implements Runnable {
+        private final Stripe stripe;
+        private final Runnable task;
+
+        NewTask(Stripe stripe, Runnable task) {
+            this.stripe = stripe;
+            this.task = task;
+        }
+
         @Override
         public void run() {
             stripe.queuedNew.decrementAndGet();
+            backlog.decrementAndGet();
             task.run();
         }
     }
@@ -147,7 +164,12 @@ final class StripedExecutor {
                 return true;
             } catch (RejectedExecutionException e) {
                 owned.set(0);
-                tasks.clear();
+                for (Runnable t; (t = tasks.poll()) != null;) {
+                    if (t instanceof NewTask n) {
+                        queuedNew.decrementAndGet();
+                        backlog.decrementAndGet();
+                    }
+                }
                 log.warn("SIP worker {} is stopped: message dropped", index);
                 return false;
             }
