@@ -6,6 +6,8 @@
 # With --peer kamailio or both, Kamailio is installed when missing (apt-get install -y kamailio).
 #        bench/run.sh --flood [--peer sipmq|kamailio|both] [--seconds 30] [--udp-rate 2000] [--tcp-rate 1000] ...
 #        (malformed traffic with OPTIONS probes and SIPp calls: bench/flood.py)
+#        bench/run.sh --overload [--capacity 3000] [--rate 9000] [--seconds 30] ...
+#        (SIPp at three times the proxy's capacity, then the recovery: bench/overload.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v sipp >/dev/null || { echo "bench: SIPp is needed: apt-get install -y sip-tester" >&2; exit 2; }
@@ -13,5 +15,6 @@ command -v gnuplot >/dev/null || echo "bench: gnuplot not found (apt-get install
 mvn -B -q -DskipTests package  # always: a stale jar would measure old code
 for arg in "$@"; do
   [ "$arg" = --flood ] && exec python3 bench/flood.py "$@"
+  [ "$arg" = --overload ] && exec python3 bench/overload.py "$@"
 done
 exec python3 bench/sipp_bench.py "$@"

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Overload of the sample proxy with SIPp: bench/run.sh --overload.
+
+Starts the sample proxy (bench-kamailio-equivalent.cfg by default), warms it up, then for --seconds (30) a SIPp caller
+places calls at --rate per second (default: three times --capacity, the highest rate the proxy passed in the ramp,
+3000 calls/s by default) through the proxy to a SIPp callee that answers every call. The caller runs
+sipp/uac-overload.xml: a call either completes (INVITE / 200 / ACK / BYE / 200) or is refused with 503, which it
+acknowledges and counts (SIPp's -trace_counts); anything else is a failed call (a timeout, a lost response).
+
+When the overload ends, a second SIPp caller places calls at --recovery-rate (100/s) for --recovery-seconds (15) with
+the plain sipp/uac-basic.xml, whose calls fail on a 503: the seconds after the end of the overload until every later
+second's calls all succeeded is how long service took to come back.
+
+What it reports (bench/results/overload/overload.json and overload.md): calls placed and the rate SIPp achieved (on two
+cores SIPp itself may not reach the rate asked), completed, refused with 503 (with Retry-After, counted by the proxy in
+sipmq_sip_overload_rejections_total), failed; the recovery; the proxy's CPU and its log's WARN/ERROR lines.
+Python 3.11 standard library only, besides SIPp.
+"""
+import argparse
+import csv
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sipp_bench import ROOT, SAMPLE_CONFIGS, SCENARIOS, Proxy, free_port, loadavg, udp_rcvbuf_errors, warm_up  # noqa: E402,E501
+
+
+def metric(proxy, name):
+    """The sum of a metric's series from the proxy's /metrics."""
+    total = 0.0
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{proxy.admin_port}/metrics", timeout=10) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith(name + "{") or line.startswith(name + " "):
+                    total += float(line.split()[-1])
+    except (OSError, ValueError):
+        return None
+    return total
+
+
+def uac(workdir, name, scenario, target, proxy_port, rate, calls, seconds, lenient):
+    """A SIPp caller as a child process, with per-second statistics and message counts in workdir; lenient: an
+    unexpected message is a warning, not the end of the call."""
+    d = os.path.join(workdir, name)
+    os.makedirs(d)
+    cmd = ["sipp", f"127.0.0.1:{target}", "-sf", os.path.join(SCENARIOS, scenario), "-i", "127.0.0.1",
+           "-p", str(free_port()), "-m", str(calls), "-r", str(rate), "-l", str(max(rate * 4, 100)), "-nostdin",
+           "-timeout", f"{seconds + 60}s", "-trace_stat", "-stf", os.path.join(d, "stat.csv"), "-fd", "1",
+           "-trace_counts", "-buff_size", "4194304", "-rsa", f"127.0.0.1:{proxy_port}"]
+    if lenient:
+        cmd += ["-default_behaviors", "all,-abortunexp"]
+    return d, subprocess.Popen(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stat_rows(d):
+    with open(os.path.join(d, "stat.csv")) as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def refused_503(d):
+    """503s received, from SIPp's -trace_counts file (its last row is cumulative)."""
+    paths = glob.glob(os.path.join(d, "*_counts.csv"))
+    if not paths:
+        return None
+    with open(paths[0]) as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    last = dict(zip(rows[0], rows[-1]))
+    return sum(int(v) for k, v in last.items() if "503" in k and k.endswith("Recv") and v.strip().isdigit())
+
+
+def log_summary(path):
+    levels = {"WARN": 0, "ERROR": 0}
+    with open(path, errors="replace") as f:
+        for line in f:
+            for level in levels:
+                if f" {level} " in line[:40]:
+                    levels[level] += 1
+    return levels
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--overload", action="store_true", help="(the bench/run.sh switch that picks this script)")
+    ap.add_argument("--capacity", type=int, default=3000, help="calls/s the proxy passed in the ramp")
+    ap.add_argument("--rate", type=int, help="calls/s asked of SIPp during the overload (default 3 x --capacity)")
+    ap.add_argument("--seconds", type=int, default=30, help="length of the overload")
+    ap.add_argument("--recovery-rate", type=int, default=100)
+    ap.add_argument("--recovery-seconds", type=int, default=15)
+    ap.add_argument("--warmup-seconds", type=int, default=15)
+    ap.add_argument("--sample-config", choices=tuple(SAMPLE_CONFIGS), default="equivalent")
+    ap.add_argument("--jvm", default="-Xms512m -Xmx512m", help="proxy JVM options")
+    ap.add_argument("--config", action="append", default=[], metavar="LINE",
+                    help="a line added to the proxy's configuration (repeatable)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "overload"))
+    args = ap.parse_args()
+    rate = args.rate or 3 * args.capacity
+    os.makedirs(args.out, exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix="sipmq-overload-")
+    proxy = Proxy(tempfile.mkdtemp(prefix="proxy-", dir=workdir), 0, args.jvm.split(), args.config,
+                  SAMPLE_CONFIGS[args.sample_config])
+    load0 = loadavg()
+    try:
+        warm_up(workdir, proxy, args.warmup_seconds, uac_opts=["-default_behaviors", "all,-abortunexp"])
+        target = free_port()
+        uas = subprocess.Popen(["sipp", "-sf", os.path.join(SCENARIOS, "uas-answer.xml"), "-i", "127.0.0.1", "-p",
+                                str(target), "-nostdin", "-buff_size", "4194304"], cwd=workdir,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.3)
+        rejected0, cpu0, drops0 = metric(proxy, "sipmq_sip_overload_rejections_total"), proxy.cpu_ms(), \
+            udp_rcvbuf_errors()
+        started = time.time()
+        d_over, over = uac(workdir, "overload", "uac-overload.xml", target, proxy.port, rate, rate * args.seconds,
+                           args.seconds, True)
+        recovery = {}
+
+        def run_recovery():
+            time.sleep(args.seconds)
+            recovery["started"] = time.time()
+            d, p = uac(workdir, "recovery", "uac-basic.xml", target, proxy.port, args.recovery_rate,
+                       args.recovery_rate * args.recovery_seconds, args.recovery_seconds, False)
+            p.wait(timeout=args.recovery_seconds + 120)
+            recovery["dir"] = d
+
+        t = threading.Thread(target=run_recovery)
+        t.start()
+        try:
+            over.wait(timeout=args.seconds + 180)
+        except subprocess.TimeoutExpired:
+            over.kill()
+        overload_s = time.time() - started
+        t.join(args.seconds + args.recovery_seconds + 200)
+        cpu1, rejected1 = proxy.cpu_ms(), metric(proxy, "sipmq_sip_overload_rejections_total")
+        uas.terminate()
+        uas.wait(timeout=15)
+    finally:
+        proxy.stop()
+
+    rows = stat_rows(d_over)
+    last = rows[-1]
+    placed = int(last["OutgoingCall(C)"]) if "OutgoingCall(C)" in last else int(last["TotalCallCreated"])
+    ended_ok = int(last["SuccessfulCall(C)"])
+    failed = int(last["FailedCall(C)"])
+    refused = refused_503(d_over) or 0
+    # the seconds during which the overload caller was still creating calls
+    creating = [r for r in rows if int(r.get("OutgoingCall(P)", "0") or 0) > 0]
+    rec_rows = stat_rows(recovery["dir"])
+    per_second_failed = [int(r["FailedCall(P)"]) for r in rec_rows]
+    per_second_ok = [int(r["SuccessfulCall(P)"]) for r in rec_rows]
+    # service is back from the first second after which no recovery call failed
+    back = 0
+    for i in range(len(per_second_failed)):
+        if any(per_second_failed[i:]):
+            back = i + 1
+    result = {
+        "command": " ".join(sys.argv),
+        "started_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(started)),
+        "machine": {"nproc": os.cpu_count(), "loadavg_before": load0, "loadavg_at_end": loadavg()},
+        "sample_config": SAMPLE_CONFIGS[args.sample_config],
+        "overload": {"rate_asked": rate, "seconds": args.seconds, "placed": placed,
+                     "rate_achieved": round(placed / max(len(creating), 1), 1),
+                     "completed": ended_ok - refused, "refused_503": refused, "failed": failed,
+                     "proxy_overload_rejections": None if rejected1 is None else rejected1 - (rejected0 or 0),
+                     "proxy_cpu_ms": round(cpu1 - cpu0, 1), "elapsed_s": round(overload_s, 1),
+                     "udp_rcvbuf_drops": udp_rcvbuf_errors() - drops0},
+        "recovery": {"rate": args.recovery_rate, "seconds": args.recovery_seconds,
+                     "successful_per_second": per_second_ok, "failed_per_second": per_second_failed,
+                     "service_back_after_s": back, "started_after_overload_s": args.seconds},
+        "proxy_log": log_summary(proxy.log_path),
+    }
+    o, r = result["overload"], result["recovery"]
+    md = (f"Overload of sipmq ({result['sample_config']}) for {o['seconds']} s, started {result['started_utc']} UTC; "
+          f"load average {load0} before, {result['machine']['loadavg_at_end']} at the end\n\n"
+          "| asked calls/s | achieved calls/s | placed | completed | refused 503 | failed | proxy rejections "
+          "| UDP drops |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+          f"| {o['rate_asked']} | {o['rate_achieved']} | {o['placed']} | {o['completed']} | {o['refused_503']} "
+          f"| {o['failed']} | {o['proxy_overload_rejections']} | {o['udp_rcvbuf_drops']} |\n\n"
+          f"Recovery at {r['rate']} calls/s from the end of the overload: failed calls per second "
+          f"{r['failed_per_second']}; service back after {r['service_back_after_s']} s. "
+          f"Proxy log: {result['proxy_log']}.\n")
+    with open(os.path.join(args.out, "overload.json"), "w") as f:
+        json.dump(result, f, indent=2)
+    with open(os.path.join(args.out, "overload.md"), "w") as f:
+        f.write(md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
