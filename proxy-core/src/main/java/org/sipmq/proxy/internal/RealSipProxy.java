@@ -370,8 +370,10 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
             if (invite != null && invite.ack()) {
                 return; // the ACK of a non-2xx final: hop by hop, it ends here
             }
-            if (SipSupport.OWN_503_TAG.equals(request.getToTag())) {
-                return; // the ACK of a 503 refused before any transaction: no one downstream saw the INVITE
+            if (SipSupport.isOwnTag(request.getToTag())) {
+                // the ACK of a final response the proxy made itself (a 503 refused before any transaction, a hook's
+                // reply, a 408 or 483 of its own) whose transaction is gone: hop by hop, no one downstream saw it
+                return;
             }
             workers.execute(callId, () -> forwardAckStatelessly(request), here);
             return;

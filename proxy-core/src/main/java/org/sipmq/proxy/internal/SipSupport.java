@@ -103,8 +103,19 @@ final class SipSupport {
         return via;
     }
 
-    /** The To tag of the proxy's 503 sent without a transaction (overload), by which its ACK is recognised. */
-    static final String OWN_503_TAG = "sq503";
+    /**
+     * The start of the To tag of every final response the proxy makes itself, by which the ACK of such a response is
+     * recognised (it is hop by hop and ends at the proxy) even after the transaction that sent it is gone.
+     */
+    static final String OWN_TAG_PREFIX = "sq-";
+
+    /** The To tag of the proxy's 503 sent without a transaction (overload). */
+    static final String OWN_503_TAG = OWN_TAG_PREFIX + "503";
+
+    /** Whether a To tag is one the proxy gave a final response of its own. */
+    static boolean isOwnTag(String tag) {
+        return tag != null && tag.startsWith(OWN_TAG_PREFIX);
+    }
 
     /** The start of every branch of our client transactions, lower case as the stack's transaction ids are. */
     static final String BRANCH_PREFIX_LOWER_CASE = "z9hg4bk-sq-";
@@ -137,7 +148,7 @@ final class SipSupport {
         }
         ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
         if (code > 100 && to != null && to.getTag() == null) {
-            to.setTag("sq" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+            to.setTag(OWN_TAG_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
         }
         return r;
     }
