@@ -27,10 +27,10 @@ interface ProxyCore {
     void forwardResponseStatelessly(Response response);
 
     /**
-     * Starts an INVITE branch's Timer C ({@code sip.timer_c}): on expiry, {@code onExpiry} runs on the call's worker.
-     * Returns the timer to cancel, or null when the proxy is stopping.
+     * Starts an INVITE branch's Timer C ({@code sip.timer_c}): on expiry, {@code onExpiry} runs on the call's stripe.
+     * Returns the timer to cancel.
      */
-    java.util.concurrent.Future<?> startTimerC(String callId, Runnable onExpiry);
+    TimerCs.Handle startTimerC(String callId, Runnable onExpiry);
 
     /**
      * A message could not be sent ({@code what}: "INVITE downstream", "486 upstream", ...): logged at most once a second

@@ -46,7 +46,7 @@ final class ProxyTransaction {
         boolean done;
         boolean cancelWanted;
         boolean cancelSent;
-        java.util.concurrent.Future<?> timerC;
+        TimerCs.Handle timerC;
         int timerCRuns; // which run of Timer C is current: an expiry queued before a reset is stale
 
         Branch(ProxyTransaction owner, Listener out, Request request) {
@@ -259,7 +259,7 @@ final class ProxyTransaction {
 
     private static void stopTimerC(Branch b) {
         if (b.timerC != null) {
-            b.timerC.cancel(false);
+            b.timerC.cancel();
             b.timerC = null;
         }
     }

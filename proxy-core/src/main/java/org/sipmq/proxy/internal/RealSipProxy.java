@@ -74,7 +74,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     private volatile StripedExecutor tcpWriters;
     private volatile SipTimers timers;
     private volatile Transactions txs;
-    private volatile java.util.concurrent.ScheduledThreadPoolExecutor timerC;
+    private volatile TimerCs timerC;
     private volatile boolean stopped;
 
     @Inject
@@ -110,12 +110,6 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         }
         workers = new StripedExecutor(stackName + "-worker", config.workers(), workerQueue);
         tcpWriters = new StripedExecutor(stackName + "-tcp-writer", TCP_WRITERS, workerQueue);
-        timerC = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, stackName + "-timer-c");
-            t.setDaemon(true);
-            return t;
-        });
-        timerC.setRemoveOnCancelPolicy(true); // a branch answered in time leaves nothing behind
         timers = new SipTimers(stackName + "-timers");
         txs = new Transactions(config.t1Millis(), config.t4Millis(), timers, this::onClientTimeout);
         StackValve.register(stackName, this);
@@ -149,6 +143,9 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         sip = new SipSupport(factory.createAddressFactory(), factory.createHeaderFactory(), factory
                 .createMessageFactory(), listeners);
         timers.every(LIFETIME_AUDIT_MILLIS, this::expireUnanswered);
+        long timerCMillis = java.util.concurrent.TimeUnit.SECONDS.toMillis(config.timerCSeconds());
+        timerC = new TimerCs(timerCMillis, timers::now);
+        timers.every(TimerCs.sweepPeriodMillis(timerCMillis), () -> timerC.sweep(timers.now(), workers::followUp));
         long takeoverNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
                 UdpProcessorFactory.ReusingBufferProcessor.TAKEOVER_MILLIS);
         metrics.readerTakeovers(() -> udp.stream().mapToInt(UdpProcessorFactory.ReusingBufferProcessor::takeovers)
@@ -223,9 +220,6 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         }
         if (timers != null) {
             timers.stop();
-        }
-        if (timerC != null) {
-            timerC.shutdownNow();
         }
         if (workers != null) {
             workers.shutdown(STOP_TIMEOUT_MILLIS);
@@ -560,14 +554,8 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     }
 
     @Override
-    public java.util.concurrent.Future<?> startTimerC(String callId, Runnable onExpiry) {
-        try {
-            return timerC.schedule(() -> {
-                workers.followUp(callId, onExpiry);
-            }, config.timerCSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return null; // stopping
-        }
+    public TimerCs.Handle startTimerC(String callId, Runnable onExpiry) {
+        return timerC.start(callId, onExpiry);
     }
 
     @Override
