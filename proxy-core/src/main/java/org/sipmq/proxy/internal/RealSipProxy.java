@@ -489,8 +489,9 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         workers.followUp(SipSupport.callId(b.owner.request()), () -> b.owner.onTimeout(b));
     }
 
-    private void forwardAckStatelessly(SIPRequest received) {
-        SIPRequest ack = (SIPRequest) received.clone();
+    /** An ACK for a 2xx, forwarded as received (no one else holds its parse: it is changed in place, not copied). */
+    private void forwardAckStatelessly(SIPRequest ack) {
+        String branch = SipSupport.stableBranch(ack); // from its own Via, before ours is added
         try {
             javax.sip.header.MaxForwardsHeader mf = ack.getMaxForwards();
             if (mf != null) {
@@ -506,7 +507,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
                 log.warn("no listening point to forward ACK {} to {}", SipSupport.callId(ack), ack.getRequestURI());
                 return;
             }
-            ack.addFirst(sip.via(out, SipSupport.stableBranch(received)));
+            ack.addFirst(sip.via(out, branch));
             out.linkTo(hop).send(ack);
         } catch (Exception e) {
             sendFailed("ACK downstream", SipSupport.callId(ack), e);
