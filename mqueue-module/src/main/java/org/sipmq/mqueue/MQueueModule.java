@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.sipmq.mqueue.internal.QueuesModule;
 import org.sipmq.mqueue.internal.db.PersistenceModule;
+import org.sipmq.mqueue.internal.redis.RedisModule;
 import org.sipmq.mqueue.internal.rpc.MQueueRpcModule;
 import org.sipmq.proxy.ConfigErrors;
 import org.sipmq.proxy.ConfigFile;
@@ -62,6 +63,10 @@ public final class MQueueModule extends SipmqModule {
         }
         // The queues, their per-thread slots and pseudo-variables.
         install(new QueuesModule(config, nanoClock));
+        // backend=redis: the shared queues' engine (phase QUEUE_STATE), when a queue has it.
+        if (config.hasRedisQueues()) {
+            install(new RedisModule());
+        }
         // dbmode: the database (phase STORAGE) and the load/save service (phase QUEUE_STATE), when a queue has one.
         install(new PersistenceModule(config.dbUrl(), config.definitions()));
         // The mqueue.* RPC methods (served when AdminModule is installed too) and the per-queue metrics.

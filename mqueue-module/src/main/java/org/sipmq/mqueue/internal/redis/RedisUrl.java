@@ -6,10 +6,10 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A parsed {@code redis_url}: {@code redis://[[user]:password@]host[:port][/database]}, or {@code rediss://} for TLS.
- * The port defaults to 6379 and the database to 0. {@link #toString()} never shows the password.
+ * A parsed {@code redis_url}: {@code redis://[[user]:password@]host[:port][/database]}. The port defaults to 6379 and
+ * the database to 0. {@link #toString()} never shows the password. TLS ({@code rediss://}) is not supported yet.
  */
-public record RedisUrl(boolean tls, String host, int port, int database, String user, String password) {
+public record RedisUrl(String host, int port, int database, String user, String password) {
     private static final String EXPECTED = "expected: redis://[[user]:password@]host[:port][/database],"
             + " such as redis://127.0.0.1:6379/0";
 
@@ -27,7 +27,11 @@ public record RedisUrl(boolean tls, String host, int port, int database, String 
             throw new IllegalArgumentException(quoted(text) + ": " + e.getReason() + " (" + EXPECTED + ")");
         }
         String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equals("redis") || scheme.equals("rediss"))) {
+        if ("rediss".equals(scheme)) {
+            throw new IllegalArgumentException(quoted(text) + ": TLS (rediss://) is not supported (expected: redis://"
+                    + " on a trusted network, or a TLS tunnel to it)");
+        }
+        if (scheme == null || !scheme.equals("redis")) {
             throw new IllegalArgumentException(quoted(text) + ": scheme '" + scheme + "' (" + EXPECTED + ")");
         }
         String host = uri.getHost();
@@ -63,7 +67,7 @@ public record RedisUrl(boolean tls, String host, int port, int database, String 
                 password = decode(info.substring(colon + 1));
             }
         }
-        return new RedisUrl(scheme.equals("rediss"), host, port, database, user, password);
+        return new RedisUrl(host, port, database, user, password);
     }
 
     private static String decode(String s) {
@@ -83,7 +87,7 @@ public record RedisUrl(boolean tls, String host, int port, int database, String 
     /** The URL without its password: {@code redis://***@127.0.0.1:6379/0}. */
     @Override
     public String toString() {
-        return (tls ? "rediss://" : "redis://") + (password != null || user != null ? "***@" : "") + host + ":" + port
+        return "redis://" + (password != null || user != null ? "***@" : "") + host + ":" + port
                 + "/" + database;
     }
 }
