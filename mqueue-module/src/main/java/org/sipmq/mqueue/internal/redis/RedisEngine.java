@@ -25,6 +25,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -65,6 +66,7 @@ public final class RedisEngine implements Service, SharedQueueFactory {
         this.url = RedisUrl.parse(settings.url());
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().connectionTimeoutMillis(TIMEOUT_MILLIS)
                 .socketTimeoutMillis(TIMEOUT_MILLIS).database(url.database())
+                .protocol(RedisProtocol.RESP2) // the scripts' replies are read as RESP2 arrays
                 .clientName("sipmq-" + node.substring(0, 8));
         if (url.password() != null) {
             b.password(url.password());
@@ -170,15 +172,16 @@ public final class RedisEngine implements Service, SharedQueueFactory {
     }
 
     /**
-     * Refills {@code into} with up to {@code redis_fetch} items of {@code q} in one round trip; false when none was
-     * taken. While Redis is unreachable it backs off (50 ms doubling to 2 s) and answers false without I/O.
+     * Refills {@code into} with up to {@code redis_fetch} items of {@code q} in one round trip (fewer at the start of
+     * a fetch loop, see {@link RedisMQueue.Prefetch}); false when none was taken. While Redis is unreachable it backs off (50 ms doubling to 2 s) and answers false without I/O.
      */
     boolean fetch(RedisMQueue q, RedisMQueue.Prefetch into) {
         if (!started || stopped || System.nanoTime() - fetchDownUntil.get() < 0) {
             return false;
         }
         List<byte[]> args = List.of(Scripts.bytes(Integer.toString(q.definition().addmode())),
-                Scripts.bytes(Integer.toString(settings.fetch())));
+                Scripts.bytes(Integer.toString(into.nextRefill(settings.fetch()))),
+                Scripts.bytes(Long.toString(++into.popCalls)), Scripts.bytes(Long.toString(into.popAnswered)));
         Jedis j = idle.poll();
         try {
             if (j == null) {
@@ -186,18 +189,19 @@ public final class RedisEngine implements Service, SharedQueueFactory {
             }
             Object reply;
             try {
-                reply = j.evalsha(scripts.pop, q.keys, args);
+                reply = j.evalsha(scripts.pop, into.popKeys, args);
             } catch (JedisNoScriptException restarted) {
                 scripts = Scripts.load(j);
-                reply = j.evalsha(scripts.pop, q.keys, args);
+                reply = j.evalsha(scripts.pop, into.popKeys, args);
             }
             fetchBackoffNanos.set(0);
             List<?> out = (List<?>) reply;
-            int pairs = (out.size() - 1) / 2;
+            into.popAnswered = RedisMQueue.toLong(out.get(out.size() - 1));
+            int pairs = (out.size() - 2) / 2;
             for (int i = 0; i < pairs; i++) {
                 into.add(new Node(string(out.get(2 * i)), string(out.get(2 * i + 1)), 0));
             }
-            q.sizeSeen(RedisMQueue.toLong(out.get(out.size() - 1)));
+            q.sizeSeen(RedisMQueue.toLong(out.get(out.size() - 2)));
             idle.add(j);
             return pairs > 0;
         } catch (JedisException e) {
@@ -217,6 +221,7 @@ public final class RedisEngine implements Service, SharedQueueFactory {
         for (RedisMQueue q : queues) {
             List<Node> items = q.takePrefetched();
             if (items.isEmpty()) {
+                deleteInflight(q);
                 continue;
             }
             List<byte[]> args = new ArrayList<>(2 + 2 * items.size());
@@ -227,12 +232,27 @@ public final class RedisEngine implements Service, SharedQueueFactory {
             }
             try (Jedis j = connect()) {
                 List<?> r = (List<?>) j.eval(Scripts.bytes(Scripts.PUT_BACK), q.keys, args);
+                j.del(q.inflightKeys().toArray(byte[][]::new));
                 log.info("mqueue '{}': {} prefetched items put back at the head in Redis ({} dropped: key queued"
                         + " meanwhile, or size limit)", q.name(), r.get(1), r.get(2));
             } catch (JedisException e) {
                 log.error("mqueue '{}': {} prefetched items LOST: Redis at {} is unreachable: {}", q.name(),
                         items.size(), url, rootMessage(e));
             }
+        }
+    }
+
+    /** At a graceful stop every item a drain took was handed out or put back: the inflight copies can go. */
+    private void deleteInflight(RedisMQueue q) {
+        List<byte[]> keys = q.inflightKeys();
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (Jedis j = connect()) {
+            j.del(keys.toArray(byte[][]::new));
+        } catch (JedisException e) {
+            log.warn("mqueue '{}': could not delete the drains' inflight keys in Redis at {} (they expire in a day):"
+                    + " {}", q.name(), url, rootMessage(e));
         }
     }
 

@@ -60,7 +60,9 @@ public final class RedisMQueue extends EngineQueue {
         this.keys = List.of(Scripts.bytes(base), Scripts.bytes(base + ":vals"), Scripts.bytes(base + ":seq"),
                 Scripts.bytes(base + ":shipped"));
         this.prefetch = ThreadLocal.withInitial(() -> {
-            Prefetch p = new Prefetch();
+            String inflight = base + ":inflight:" + engine.node() + ":" + Thread.currentThread().getId();
+            Prefetch p = new Prefetch(List.of(keys.get(0), keys.get(1), Scripts.bytes(inflight),
+                    Scripts.bytes(inflight + ":n")));
             prefetches.add(p);
             return p;
         });
@@ -234,6 +236,16 @@ public final class RedisMQueue extends EngineQueue {
         return out;
     }
 
+    /** Every thread's inflight keys, deleted at a graceful stop once the prefetch is back in the queue. */
+    List<byte[]> inflightKeys() {
+        List<byte[]> out = new ArrayList<>();
+        for (Prefetch p : prefetches) {
+            out.add(p.popKeys.get(2));
+            out.add(p.popKeys.get(3));
+        }
+        return out;
+    }
+
     static int toInt(Object o) {
         return (int) Math.min(Integer.MAX_VALUE, toLong(o));
     }
@@ -247,9 +259,36 @@ public final class RedisMQueue extends EngineQueue {
         return "mqueue '" + name() + "' (redis, " + size + " items, " + buffered() + " unshipped)";
     }
 
-    /** One thread's items taken from Redis and not yet handed out; locked only against the stop's final sweep. */
+    /**
+     * One thread's items taken from Redis and not yet handed out; locked only against the stop's final sweep. The
+     * refill size grows while the thread fetches in a loop (1, 2, 4, ... up to {@code redis_fetch}, while refills come
+     * less than {@link #STREAK_NANOS} apart) and starts again at 1 otherwise, so that a lone fetch (an RPC
+     * {@code mqueue.fetch}, a drain run that finds one item) takes one item and leaves nothing behind.
+     */
     static final class Prefetch {
+        static final long STREAK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+
         private final ArrayDeque<Node> items = new ArrayDeque<>();
+        private long lastRefillNanos = System.nanoTime() - 2 * STREAK_NANOS;
+        private int lastRefill;
+        /** The pop script's keys for this thread: q, q:vals, its inflight list and number. */
+        final List<byte[]> popKeys;
+        /** The number of this thread's last pop call, and of the last reply it received (owning thread only). */
+        long popCalls;
+        long popAnswered;
+
+        Prefetch(List<byte[]> popKeys) {
+            this.popKeys = popKeys;
+        }
+
+        /** How many items the next refill takes (called by the owning thread only). */
+        int nextRefill(int max) {
+            long now = System.nanoTime();
+            int n = now - lastRefillNanos < STREAK_NANOS ? Math.min(max, Math.max(1, lastRefill * 2)) : 1;
+            lastRefillNanos = now;
+            lastRefill = n;
+            return n;
+        }
 
         synchronized Node poll() {
             return items.pollFirst();

@@ -13,7 +13,7 @@ import redis.clients.jedis.Jedis;
  * entry is {@code <key length in bytes>:<key><value>}, so that keys and values may hold any byte.
  *
  * <p>
- * Every script takes {@code KEYS = q, q:vals, q:seq, q:shipped}.
+ * The add and put-back scripts take {@code KEYS = q, q:vals, q:seq, q:shipped}; the pop script its own.
  */
 final class Scripts {
     /**
@@ -64,12 +64,29 @@ final class Scripts {
             """;
 
     /**
-     * Takes up to {@code ARGV[2]} oldest items: {@code ARGV = addmode, max}. Returns {@code {key1, value1, ..., size
-     * after}}. The pop is the one step where an item leaves Redis, so two nodes never get the same item.
+     * Takes up to {@code ARGV[2]} oldest items for one drain thread: {@code KEYS = q, q:vals, the thread's inflight
+     * list, its inflight number}, {@code ARGV = addmode, max, this call's number, the number of the last reply the
+     * thread received}. The items taken are also kept in the inflight list under this call's number until the
+     * thread's next call says it received them, so that a pop whose reply was lost with the connection (Redis
+     * stopping, a timeout) is answered again, not lost: the next call gets the same items back. Returns {@code {key1,
+     * value1, ..., size after, the number answered}}. The pop is the one step where an item leaves the queue, so two
+     * nodes never get the same item.
      */
     static final String POP = """
             local mode = tonumber(ARGV[1])
             local max = tonumber(ARGV[2])
+            local function count()
+              if mode == 0 then return redis.call('LLEN', KEYS[1]) end
+              return redis.call('ZCARD', KEYS[1])
+            end
+            local held = redis.call('GET', KEYS[4])
+            if held and tonumber(held) > tonumber(ARGV[4]) then
+              local again = redis.call('LRANGE', KEYS[3], 0, -1)
+              again[#again + 1] = count()
+              again[#again + 1] = tonumber(held)
+              return again
+            end
+            redis.call('DEL', KEYS[3], KEYS[4])
             local out = {}
             if mode == 0 then
               local got = redis.call('LPOP', KEYS[1], max)
@@ -81,7 +98,6 @@ final class Scripts {
                   out[#out + 1] = string.sub(e, c + len + 1)
                 end
               end
-              out[#out + 1] = redis.call('LLEN', KEYS[1])
             else
               local got = redis.call('ZPOPMIN', KEYS[1], max)
               for i = 1, #got, 2 do
@@ -90,8 +106,15 @@ final class Scripts {
                 out[#out + 1] = redis.call('HGET', KEYS[2], k) or ''
                 redis.call('HDEL', KEYS[2], k)
               end
-              out[#out + 1] = redis.call('ZCARD', KEYS[1])
             end
+            if #out > 0 then
+              for _, x in ipairs(out) do redis.call('RPUSH', KEYS[3], x) end
+              redis.call('SET', KEYS[4], ARGV[3])
+              redis.call('EXPIRE', KEYS[3], 86400)
+              redis.call('EXPIRE', KEYS[4], 86400)
+            end
+            out[#out + 1] = count()
+            out[#out + 1] = tonumber(ARGV[3])
             return out
             """;
 

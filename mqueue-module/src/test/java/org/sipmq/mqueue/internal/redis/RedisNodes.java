@@ -36,10 +36,16 @@ final class RedisNodes implements AutoCloseable {
 
     /** Waits, in steps of 10 ms for at most {@code seconds}, until {@code done}; fails saying {@code what}. */
     static void await(String what, long seconds, BooleanSupplier done) throws InterruptedException {
+        await(what, seconds, done, () -> "");
+    }
+
+    /** As {@link #await(String, long, BooleanSupplier)}; the failure also says {@code state}. */
+    static void await(String what, long seconds, BooleanSupplier done, java.util.function.Supplier<String> state)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!done.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within " + seconds + " s: " + what);
+                throw new AssertionError("not within " + seconds + " s: " + what + " " + state.get());
             }
             Thread.sleep(10);
         }
