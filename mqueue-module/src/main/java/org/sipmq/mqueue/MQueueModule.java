@@ -20,7 +20,8 @@ import org.sipmq.proxy.SipmqModule;
  * </pre>
  *
  * Like every Guice module here, {@code configure()} does no I/O and starts no thread: the queues are built when first
- * injected, and the database is touched only by the persistence service when the application starts.
+ * injected, the database is touched only by the persistence service, and Redis (queues with {@code backend=redis},
+ * docs/scale-out.md) only by the Redis engine's service, when the application starts.
  */
 public final class MQueueModule extends SipmqModule {
     private MQueueConfig config;

@@ -57,7 +57,7 @@ public final class RedisEngine implements Service, SharedQueueFactory {
     private final Queue<Jedis> idle = new ConcurrentLinkedQueue<>();
     private volatile boolean started;
     private volatile Scripts scripts;
-    private Shipper shipper;
+    private volatile Shipper shipper;
     private boolean stopped;
 
     @Inject
@@ -214,6 +214,9 @@ public final class RedisEngine implements Service, SharedQueueFactory {
                     + rootMessage(e) + "; drains back off " + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms ("
                     + more + " more failures not logged)");
             return false;
+        } catch (RuntimeException e) { // a bug (an unexpected reply): the drain's timer logs it
+            closeQuietly(j);
+            throw e;
         }
     }
 

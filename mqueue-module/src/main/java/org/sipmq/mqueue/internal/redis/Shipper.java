@@ -93,8 +93,8 @@ final class Shipper {
                     idle(nextRefresh - now);
                     continue;
                 }
-                if (down && now - nextRefresh < 0 && !stopping) {
-                    idle(nextRefresh - now); // backing off: the next attempt is due at nextRefresh
+                if (down && now - nextRefresh < 0) {
+                    LockSupport.parkNanos(nextRefresh - now); // backing off, stopping or not
                     continue;
                 }
                 shipOnce(refresh);
