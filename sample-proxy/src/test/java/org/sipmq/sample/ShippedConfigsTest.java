@@ -76,6 +76,19 @@ class ShippedConfigsTest {
         assertThat(app.injector().getInstance(SampleSettings.class).accBatch()).isEqualTo(100_000);
     }
 
+    /** bench/scale_out.py's template, with the redis_url line the script adds. */
+    @Test
+    void scaleOutBenchmarkTemplateSharesAccInRedis() throws IOException {
+        String text = Files.readString(Path.of("conf", "bench-redis.cfg")).replace("@PORT@", "5060")
+                .replace("@ADMIN_PORT@", "5080").replace("@DRAIN_DELAY_MS@", "0")
+                + "modparam(\"mqueue\", \"redis_url\", \"redis://127.0.0.1:6379/0\")\n";
+        Sipmq app = Sipmq.configure("bench-redis.cfg", text, SampleProxy.modules());
+
+        assertThat(app.injector().getInstance(MQueues.class).all()).extracting(q -> q.definition().toString())
+                .containsExactly("name=acc;size=0;addmode=0;dbmode=0;backend=redis");
+        assertThat(timerRoutes(app).get("ACC_DRAIN")).isInstanceOf(AccFetch.class);
+    }
+
     private static Map<String, TimerRoute> timerRoutes(Sipmq app) {
         return app.injector().getInstance(Key.get(new TypeLiteral<Map<String, TimerRoute>>() {
         }));
