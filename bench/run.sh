@@ -8,6 +8,8 @@
 #        (malformed traffic with OPTIONS probes and SIPp calls: bench/flood.py)
 #        bench/run.sh --overload [--capacity 3000] [--rate 9000] [--seconds 30] ...
 #        (SIPp at three times the proxy's capacity, then the recovery: bench/overload.py)
+#        bench/run.sh --scale-out [--nodes 2] [--rates 200,400,...] [--seconds 5]
+#        (SIPp through N sample proxies sharing acc in a Redis of the run's own: bench/scale_out.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v sipp >/dev/null || { echo "bench: SIPp is needed: apt-get install -y sip-tester" >&2; exit 2; }
@@ -16,5 +18,11 @@ mvn -B -q -DskipTests package  # always: a stale jar would measure old code
 for arg in "$@"; do
   [ "$arg" = --flood ] && exec python3 bench/flood.py "$@"
   [ "$arg" = --overload ] && exec python3 bench/overload.py "$@"
+  if [ "$arg" = --scale-out ]; then
+    rest=()
+    for a in "$@"; do [ "$a" = --scale-out ] || rest+=("$a"); done
+    command -v redis-server >/dev/null || { echo "bench: redis-server is needed: apt-get install -y redis-server" >&2; exit 2; }
+    exec python3 bench/scale_out.py ${rest[@]+"${rest[@]}"}
+  fi
 done
 exec python3 bench/sipp_bench.py "$@"

@@ -22,6 +22,16 @@ public interface MQueue {
      */
     void add(String key, String value);
 
+    /**
+     * As {@link #add}, and says whether the item was taken: false only for a {@code backend=redis} queue whose
+     * in-memory buffer of unshipped items is full (Redis down or slow), when the item is dropped and counted
+     * (docs/scale-out.md). A local queue always takes the item.
+     */
+    default boolean offer(String key, String value) {
+        add(key, value);
+        return true;
+    }
+
     /** Takes the oldest item, or empty when the queue is empty. Destructive: no other taker sees it. */
     Optional<MQueueItem> poll();
 

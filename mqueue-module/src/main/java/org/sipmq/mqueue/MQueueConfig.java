@@ -6,24 +6,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.sipmq.mqueue.internal.redis.RedisUrl;
 import org.sipmq.proxy.ConfigErrors;
 import org.sipmq.proxy.ConfigFile;
 import org.sipmq.proxy.Setting;
 
 /**
- * The mqueue module's configuration, immutable: the queue definitions in definition order and the raw {@code db_url}.
- * Read once from the {@code modparam("mqueue", ...)} lines of the configuration file (spec §1).
+ * The mqueue module's configuration, immutable: the queue definitions in definition order, the raw {@code db_url} and
+ * the Redis settings of the {@code backend=redis} queues. Read once from the {@code modparam("mqueue", ...)} lines of
+ * the configuration file (spec §1; docs/scale-out.md).
  */
 public final class MQueueConfig {
     /** No queues and no database. */
-    public static final MQueueConfig EMPTY = new MQueueConfig(List.of(), null);
+    public static final MQueueConfig EMPTY = new MQueueConfig(List.of(), null, RedisSettings.NONE);
+
+    private static final String PARAMETERS = "mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url, redis_url,"
+            + " redis_buffer, redis_batch, redis_fetch";
 
     private final List<MQueueDefinition> definitions;
     private final String dbUrl;
+    private final RedisSettings redis;
 
-    private MQueueConfig(List<MQueueDefinition> definitions, String dbUrl) {
+    private MQueueConfig(List<MQueueDefinition> definitions, String dbUrl, RedisSettings redis) {
         this.definitions = List.copyOf(definitions);
         this.dbUrl = dbUrl;
+        this.redis = redis;
     }
 
     /**
@@ -32,7 +39,18 @@ public final class MQueueConfig {
      * @throws IllegalArgumentException when two definitions share a name, or a queue with dbmode 1-3 has no database
      */
     public static MQueueConfig of(List<MQueueDefinition> definitions, Optional<String> dbUrl) {
+        return of(definitions, dbUrl, RedisSettings.NONE);
+    }
+
+    /**
+     * A configuration built in code with Redis settings, checked like a file.
+     *
+     * @throws IllegalArgumentException as {@link #of(List, Optional)}, and when a {@code backend=redis} queue has no
+     *         or a malformed Redis URL, or a dbmode
+     */
+    public static MQueueConfig of(List<MQueueDefinition> definitions, Optional<String> dbUrl, RedisSettings redis) {
         Objects.requireNonNull(dbUrl, "dbUrl");
+        Objects.requireNonNull(redis, "redis");
         ConfigErrors errors = new ConfigErrors();
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < definitions.size(); i++) {
@@ -42,14 +60,24 @@ public final class MQueueConfig {
                 errors.add("definition " + (i + 1),
                         "mqueue '" + d.name() + "' defined twice (first as definition " + (first + 1) + ")");
             }
-            if (d.dbmode() != 0 && dbUrl.isEmpty()) {
+            if (d.backend() == MQueueDefinition.Backend.REDIS) {
+                String where = "definition " + (i + 1);
+                redisProblem(d, redis.url() != null).ifPresent(m -> errors.add(where, m));
+            } else if (d.dbmode() != 0 && dbUrl.isEmpty()) {
                 errors.add("definition " + (i + 1), noDbUrl(d));
+            }
+        }
+        if (redis.url() != null) {
+            try {
+                RedisUrl.parse(redis.url());
+            } catch (IllegalArgumentException e) {
+                errors.add("redis_url", e.getMessage());
             }
         }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors.messages()));
         }
-        return new MQueueConfig(definitions, dbUrl.orElse(null));
+        return new MQueueConfig(definitions, dbUrl.orElse(null), redis);
     }
 
     /** A configuration of these queues, without a database. */
@@ -81,20 +109,47 @@ public final class MQueueConfig {
         return Optional.ofNullable(dbUrl);
     }
 
+    /** The {@code redis_*} settings; {@link RedisSettings#NONE} when none was given. */
+    public RedisSettings redis() {
+        return redis;
+    }
+
+    /** True when some queue has {@code backend=redis}. */
+    public boolean hasRedisQueues() {
+        return definitions.stream().anyMatch(d -> d.backend() == MQueueDefinition.Backend.REDIS);
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof MQueueConfig c && c.definitions.equals(definitions) && Objects.equals(c.dbUrl, dbUrl);
+        return o instanceof MQueueConfig c && c.definitions.equals(definitions) && Objects.equals(c.dbUrl, dbUrl)
+                && c.redis.equals(redis);
     }
 
     @Override
     public int hashCode() {
-        return definitions.hashCode() * 31 + Objects.hashCode(dbUrl);
+        return (definitions.hashCode() * 31 + Objects.hashCode(dbUrl)) * 31 + redis.hashCode();
     }
 
-    /** Shows the definitions; the database URL may hold a password and is never printed. */
+    /** Shows the definitions; the database and Redis URLs may hold a password and are never printed. */
     @Override
     public String toString() {
-        return "MQueueConfig" + definitions + (dbUrl != null ? " with db_url" : "");
+        return "MQueueConfig" + definitions + (dbUrl != null ? " with db_url" : "")
+                + (redis.url() != null ? " with redis_url" : "");
+    }
+
+    /** Why a {@code backend=redis} queue cannot be built, if it cannot. */
+    private static Optional<String> redisProblem(MQueueDefinition d, boolean hasUrl) {
+        if (d.dbmode() != 0) {
+            return Optional.of("mqueue '" + d.name() + "' has backend=redis and dbmode=" + d.dbmode()
+                    + ", but a Redis queue is shared by every node and outlives each of them, so one node's load at"
+                    + " start or save at stop would take or duplicate the other nodes' items (expected: dbmode=0 with"
+                    + " backend=redis, and Redis's own persistence, appendonly yes; see docs/scale-out.md)");
+        }
+        if (!hasUrl) {
+            return Optional.of("mqueue '" + d.name() + "' has backend=redis but no Redis is configured (expected:"
+                    + " modparam(\"mqueue\", \"redis_url\", \"redis://host:port/db\") or backend=local)");
+        }
+        return Optional.empty();
     }
 
     private static String noDbUrl(MQueueDefinition d) {
@@ -111,6 +166,8 @@ public final class MQueueConfig {
         private int size;
         private int addmode;
         private Setting dbUrl;
+        private Setting redisUrl;
+        private RedisSettings redis = RedisSettings.NONE;
 
         Reader(ConfigErrors errors) {
             this.errors = errors;
@@ -138,8 +195,31 @@ public final class MQueueConfig {
                         dbUrl = s;
                     }
                 }
-                default -> errors.add(s, "unknown mqueue parameter '" + s.name()
-                        + "' (expected one of: mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url)");
+                case "redis_url" -> readRedisUrl(s);
+                case "redis_buffer" -> redis = redis.withBuffer(number(s, 1, Integer.MAX_VALUE, "an integer >= 1",
+                        redis.buffer()));
+                case "redis_batch" -> redis = redis.withBatch(number(s, 1, 100_000, "an integer 1-100000",
+                        redis.batch()));
+                case "redis_fetch" -> redis = redis.withFetch(number(s, 1, 100_000, "an integer 1-100000",
+                        redis.fetch()));
+                default -> errors.add(s, "unknown mqueue parameter '" + s.name() + "' (expected one of: "
+                        + PARAMETERS + ")");
+            }
+        }
+
+        private void readRedisUrl(Setting s) {
+            if (redisUrl != null) {
+                errors.add(s,
+                        "given twice (first at " + redisUrl.where() + "; expected: one redis_url for all queues)");
+                return;
+            }
+            try {
+                RedisUrl.parse(s.value());
+                redisUrl = s;
+                redis = redis.withUrl(s.value());
+            } catch (IllegalArgumentException e) {
+                errors.add(s, e.getMessage());
+                redisUrl = s; // a second line is still a second line
             }
         }
 
@@ -154,11 +234,15 @@ public final class MQueueConfig {
         }
 
         private int number(Setting s, int max, String expected, int keep) {
+            return number(s, 0, max, expected, keep);
+        }
+
+        private int number(Setting s, int min, int max, String expected, int keep) {
             String v = s.value();
             if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 try {
                     int n = Integer.parseInt(v);
-                    if (n <= max) {
+                    if (n >= min && n <= max) {
                         return n;
                     }
                 } catch (NumberFormatException tooLarge) {
@@ -171,11 +255,14 @@ public final class MQueueConfig {
 
         MQueueConfig finish() {
             for (MQueueDefinition d : definitions) {
-                if (d.dbmode() != 0 && dbUrl == null) {
+                if (d.backend() == MQueueDefinition.Backend.REDIS) {
+                    // A malformed redis_url was reported at its line: do not report every queue as missing it.
+                    redisProblem(d, redisUrl != null).ifPresent(m -> errors.add(definedAt.get(d.name()), m));
+                } else if (d.dbmode() != 0 && dbUrl == null) {
                     errors.add(definedAt.get(d.name()), noDbUrl(d));
                 }
             }
-            return new MQueueConfig(definitions, dbUrl == null ? null : dbUrl.value());
+            return new MQueueConfig(definitions, dbUrl == null ? null : dbUrl.value(), redis);
         }
     }
 }

@@ -16,10 +16,30 @@ import org.sipmq.proxy.Setting;
  * @param size the maximum number of items, 0 for unlimited
  * @param addmode 0 append, 1 unique key keeping the oldest, 2 unique key keeping the newest
  * @param dbmode 0 none, 1 load at start and save at stop, 2 load only, 3 save only
+ * @param backend where the items live: this node's memory (Kamailio's only kind) or Redis, shared by every node
  */
-public record MQueueDefinition(String name, int size, int addmode, int dbmode) {
+public record MQueueDefinition(String name, int size, int addmode, int dbmode, Backend backend) {
+    /** Where a queue's items live ({@code backend=local|redis}; docs/scale-out.md). */
+    public enum Backend {
+        /** In this node's memory, as in Kamailio. */
+        LOCAL,
+        /** In Redis, shared by every node that defines the queue with the same {@code redis_url}. */
+        REDIS;
+
+        /** The attribute value: {@code local} or {@code redis}. */
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A local queue: Kamailio's four attributes. */
+    public MQueueDefinition(String name, int size, int addmode, int dbmode) {
+        this(name, size, addmode, dbmode, Backend.LOCAL);
+    }
+
     public MQueueDefinition {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(backend, "backend");
         if (name.isEmpty()) {
             throw new IllegalArgumentException("name: \"\" (expected: a non-empty queue name)");
         }
@@ -61,13 +81,15 @@ public record MQueueDefinition(String name, int size, int addmode, int dbmode) {
     }
 
     /**
-     * The definition printed back in Kamailio's syntax, so that it parses to an equal definition. The name is quoted
+     * The definition printed back in Kamailio's syntax, so that it parses to an equal definition ({@code ;backend=redis}
+     * only for a Redis queue, so that a local queue prints as Kamailio would read it). The name is quoted
      * when it holds a space, {@code ;}, {@code ,}, {@code =} or a quote. A name holding both {@code "} and {@code '}
      * (possible through {@code mqueue_name} only) cannot be quoted in Kamailio's syntax and is printed as is.
      */
     @Override
     public String toString() {
-        return "name=" + quoteIfNeeded(name) + ";size=" + size + ";addmode=" + addmode + ";dbmode=" + dbmode;
+        return "name=" + quoteIfNeeded(name) + ";size=" + size + ";addmode=" + addmode + ";dbmode=" + dbmode
+                + (backend == Backend.LOCAL ? "" : ";backend=" + backend.value());
     }
 
     private static String quoteIfNeeded(String name) {

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.sipmq.mqueue.internal.QueuesModule;
 import org.sipmq.mqueue.internal.db.PersistenceModule;
+import org.sipmq.mqueue.internal.redis.RedisModule;
 import org.sipmq.mqueue.internal.rpc.MQueueRpcModule;
 import org.sipmq.proxy.ConfigErrors;
 import org.sipmq.proxy.ConfigFile;
@@ -19,7 +20,8 @@ import org.sipmq.proxy.SipmqModule;
  * </pre>
  *
  * Like every Guice module here, {@code configure()} does no I/O and starts no thread: the queues are built when first
- * injected, and the database is touched only by the persistence service when the application starts.
+ * injected, the database is touched only by the persistence service, and Redis (queues with {@code backend=redis},
+ * docs/scale-out.md) only by the Redis engine's service, when the application starts.
  */
 public final class MQueueModule extends SipmqModule {
     private MQueueConfig config;
@@ -62,6 +64,10 @@ public final class MQueueModule extends SipmqModule {
         }
         // The queues, their per-thread slots and pseudo-variables.
         install(new QueuesModule(config, nanoClock));
+        // backend=redis: the shared queues' engine (phase QUEUE_STATE), when a queue has it.
+        if (config.hasRedisQueues()) {
+            install(new RedisModule());
+        }
         // dbmode: the database (phase STORAGE) and the load/save service (phase QUEUE_STATE), when a queue has one.
         install(new PersistenceModule(config.dbUrl(), config.definitions()));
         // The mqueue.* RPC methods (served when AdminModule is installed too) and the per-queue metrics.

@@ -29,7 +29,11 @@ public interface MQueues {
         return QueuesModule.create(config, otherPvs, System::nanoTime);
     }
 
-    /** 1 on success (also when addmode 1 ignored a duplicate or the oldest item was dropped); -1 unknown queue. */
+    /**
+     * 1 on success (also when addmode 1 ignored a duplicate or the oldest item was dropped); -1 unknown queue. For a
+     * {@code backend=redis} queue 1 means the item was buffered for shipping (addmode and size are applied in Redis,
+     * later), and -3 that the buffer is full and the item was dropped (docs/scale-out.md).
+     */
     int mq_add(String queue, String key, String value);
 
     /** 1 an item was taken into this thread's slot; -2 queue empty (the slot is cleared); -1 unknown queue. */

@@ -112,7 +112,8 @@ class MQueueConfigTest {
 
         assertThat(errors.messages())
                 .containsExactly("test.cfg:1: modparam(\"mqueue\", \"mqueue_sise\"): unknown mqueue"
-                        + " parameter 'mqueue_sise' (expected one of: mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url)");
+                        + " parameter 'mqueue_sise' (expected one of: mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url,"
+                        + " redis_url, redis_buffer, redis_batch, redis_fetch)");
     }
 
     @Test
@@ -176,5 +177,64 @@ class MQueueConfigTest {
         MQueueDefinition a = new MQueueDefinition("a", 1, 0, 0);
         assertThat(MQueueConfig.of(a)).isEqualTo(MQueueConfig.of(a)).hasSameHashCodeAs(MQueueConfig.of(a));
         assertThat(MQueueConfig.of()).isEqualTo(MQueueConfig.EMPTY);
+    }
+
+    @Test
+    void readsRedisSettingsAndRedisQueues() {
+        MQueueConfig c = read("modparam(\"mqueue\", \"redis_url\", \"redis://:pw@127.0.0.1:6379/2\")",
+                "modparam(\"mqueue\", \"redis_buffer\", 500)", "modparam(\"mqueue\", \"redis_batch\", 64)",
+                "modparam(\"mqueue\", \"redis_fetch\", 1)",
+                "modparam(\"mqueue\", \"mqueue\", \"name=acc;size=10;addmode=2;backend=redis\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=local\")");
+
+        assertThat(errors.messages()).isEmpty();
+        assertThat(c.redis()).isEqualTo(new RedisSettings("redis://:pw@127.0.0.1:6379/2", 500, 64, 1));
+        assertThat(c.definitions()).containsExactly(
+                new MQueueDefinition("acc", 10, 2, 0, MQueueDefinition.Backend.REDIS),
+                new MQueueDefinition("local", 0, 0, 0));
+        assertThat(c.hasRedisQueues()).isTrue();
+        assertThat(c.toString()).contains("with redis_url").doesNotContain("pw");
+    }
+
+    @Test
+    void reportsEveryRedisErrorAtOnce() {
+        read("modparam(\"mqueue\", \"mqueue\", \"name=a;backend=redis\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=b;backend=redis;dbmode=1\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=c;backend=memcached\")",
+                "modparam(\"mqueue\", \"redis_buffer\", 0)", "modparam(\"mqueue\", \"redis_fetch\", \"x\")",
+                "modparam(\"mqueue\", \"db_url\", \"mysql://u:p@h/db\")");
+
+        assertThat(errors.messages()).containsExactly(
+                "test.cfg:3: modparam(\"mqueue\", \"mqueue\"): \"name=c;backend=memcached\": backend: \"memcached\""
+                        + " (expected: local or redis)",
+                "test.cfg:4: modparam(\"mqueue\", \"redis_buffer\"): \"0\" (expected: an integer >= 1)",
+                "test.cfg:5: modparam(\"mqueue\", \"redis_fetch\"): \"x\" (expected: an integer 1-100000)",
+                "test.cfg:1: modparam(\"mqueue\", \"mqueue\"): mqueue 'a' has backend=redis but no Redis is configured"
+                        + " (expected: modparam(\"mqueue\", \"redis_url\", \"redis://host:port/db\") or backend=local)",
+                "test.cfg:2: modparam(\"mqueue\", \"mqueue\"): mqueue 'b' has backend=redis and dbmode=1, but a Redis"
+                        + " queue is shared by every node and outlives each of them, so one node's load at start or save"
+                        + " at stop would take or duplicate the other nodes' items (expected: dbmode=0 with"
+                        + " backend=redis, and Redis's own persistence, appendonly yes; see docs/scale-out.md)");
+    }
+
+    @Test
+    void rejectsMalformedAndRepeatedRedisUrls() {
+        read("modparam(\"mqueue\", \"redis_url\", \"http://127.0.0.1:6379\")",
+                "modparam(\"mqueue\", \"redis_url\", \"redis://127.0.0.1:6379/0\")",
+                "modparam(\"mqueue\", \"mqueue\", \"name=a;backend=redis\")");
+
+        assertThat(errors.messages()).hasSize(2);
+        assertThat(errors.messages().get(0)).startsWith("test.cfg:1: modparam(\"mqueue\", \"redis_url\"): ")
+                .contains("scheme 'http'", "expected: redis://");
+        assertThat(errors.messages().get(1)).contains("test.cfg:2:", "given twice (first at test.cfg:1");
+    }
+
+    @Test
+    void ofChecksRedisQueuesToo() {
+        MQueueDefinition shared = new MQueueDefinition("acc", 0, 0, 0, MQueueDefinition.Backend.REDIS);
+        assertThatThrownBy(() -> MQueueConfig.of(List.of(shared), Optional.empty()))
+                .hasMessageContaining("mqueue 'acc' has backend=redis but no Redis is configured");
+        assertThat(MQueueConfig.of(List.of(shared), Optional.empty(), RedisSettings.of("redis://h/0")).redis().url())
+                .isEqualTo("redis://h/0");
     }
 }

@@ -74,4 +74,16 @@ class MQueueDefinitionTest {
         assertThatThrownBy(() -> new MQueueDefinition("q", 0, 0, 4))
                 .hasMessage("dbmode: 4 (expected: 0, 1, 2 or 3)");
     }
+
+    @Test
+    void backendIsParsedAndPrintedBackOnlyWhenRedis() {
+        MQueueDefinition d = MQueueDefinition.parse("name=acc;BACKEND=Redis;size=5");
+        assertThat(d).isEqualTo(new MQueueDefinition("acc", 5, 0, 0, MQueueDefinition.Backend.REDIS));
+        assertThat(d.toString()).isEqualTo("name=acc;size=5;addmode=0;dbmode=0;backend=redis");
+        assertThat(MQueueDefinition.parse(d.toString())).isEqualTo(d);
+        assertThat(MQueueDefinition.parse("name=l;backend=local").toString())
+                .isEqualTo("name=l;size=0;addmode=0;dbmode=0");
+        assertThatThrownBy(() -> MQueueDefinition.parse("name=x;backend=redis;backend=local"))
+                .hasMessageContaining("attribute 'backend' given twice");
+    }
 }

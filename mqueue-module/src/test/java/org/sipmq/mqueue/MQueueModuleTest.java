@@ -63,6 +63,34 @@ class MQueueModuleTest {
     }
 
     @Test
+    void reportsRedisErrorsWithTheOthersBeforeAnythingConnects() {
+        String bad = """
+                modparam("mqueue", "mqueue", "name=acc;backend=redis")
+                modparam("mqueue", "mqueue", "name=cdr;backend=redis;dbmode=1")
+                modparam("mqueue", "redis_batch", 0)
+                """;
+
+        assertThatThrownBy(() -> Sipmq.configure("bad.cfg", bad, new MQueueModule()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).hasSize(3))
+                .hasMessageContaining("bad.cfg:1: ").hasMessageContaining("mqueue 'acc' has backend=redis but no Redis")
+                .hasMessageContaining("bad.cfg:2: ").hasMessageContaining("mqueue 'cdr' has backend=redis and dbmode=1")
+                .hasMessageContaining("bad.cfg:3: ").hasMessageContaining("redis_batch");
+    }
+
+    @Test
+    void aRedisQueueIsBuiltWithoutConnectingUntilTheApplicationStarts() {
+        Sipmq app = Sipmq.configure("redis.cfg", """
+                modparam("mqueue", "redis_url", "redis://127.0.0.1:1/0")
+                modparam("mqueue", "mqueue", "name=acc;backend=redis")
+                """, new MQueueModule());
+
+        MQueues queues = app.injector().getInstance(MQueues.class);
+        assertThat(queues.queue("acc").definition().backend()).isEqualTo(MQueueDefinition.Backend.REDIS);
+        assertThat(queues.mq_size("acc")).isZero();
+        assertThat(queues.mq_add("acc", "k", "v")).as("buffered: nothing has connected").isEqualTo(1);
+    }
+
+    @Test
     void emptyConfigurationGivesNoQueues() {
         Sipmq app = Sipmq.configure("empty.cfg", "", new MQueueModule());
 

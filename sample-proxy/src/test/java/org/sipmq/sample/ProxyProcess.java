@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The sample proxy run as users run it, {@code java -jar sample-proxy.jar --config FILE}, in its own JVM, so that tests
- * can stop it with SIGTERM and start it again.
+ * can stop it with SIGTERM and start it again, or kill it with SIGKILL.
  */
 final class ProxyProcess implements AutoCloseable {
     static final String STARTED = "sipmq started";
@@ -57,6 +57,14 @@ final class ProxyProcess implements AutoCloseable {
             throw new AssertionError("the sample proxy did not exit within " + seconds + " s of SIGTERM:\n" + output());
         }
         return process.exitValue();
+    }
+
+    /** Kills the proxy with SIGKILL (no shutdown hook, nothing saved or shipped) and waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly(); // SIGKILL on Linux
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the sample proxy did not die within 30 s of SIGKILL");
+        }
     }
 
     String output() {

@@ -13,7 +13,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueues;
+import org.sipmq.mqueue.RedisSettings;
 import org.sipmq.proxy.ConfigException;
 import org.sipmq.proxy.Service;
 import org.sipmq.proxy.Sipmq;
@@ -30,6 +32,19 @@ class ShippedConfigsTest {
         assertThat(queues.all()).extracting(q -> q.definition().toString())
                 .containsExactly("name=acc;size=0;addmode=0;dbmode=1",
                         "name=caller_state;size=10000;addmode=2;dbmode=0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sample-proxy-redis-node1.cfg", "sample-proxy-redis-node2.cfg"})
+    void shippedTwoNodeConfigurationsShareTheirQueuesInRedis(String name) {
+        Sipmq app = Sipmq.configure(Path.of("conf", name), SampleProxy.modules());
+
+        MQueues queues = app.injector().getInstance(MQueues.class);
+        assertThat(queues.all()).extracting(q -> q.definition().toString())
+                .containsExactly("name=acc;size=0;addmode=0;dbmode=0;backend=redis",
+                        "name=caller_state;size=10000;addmode=2;dbmode=0;backend=redis");
+        assertThat(app.injector().getInstance(MQueueConfig.class).redis())
+                .isEqualTo(RedisSettings.of("redis://127.0.0.1:6379/0"));
     }
 
     /** The benchmark's templates, filled in as bench/sipp_bench.py does. */
@@ -59,6 +74,19 @@ class ShippedConfigsTest {
         assertThat(app.injector().getInstance(Key.get(new TypeLiteral<Set<Service>>() {
         }))).noneMatch(s -> s instanceof SampleDatabase);
         assertThat(app.injector().getInstance(SampleSettings.class).accBatch()).isEqualTo(100_000);
+    }
+
+    /** bench/scale_out.py's template, with the redis_url line the script adds. */
+    @Test
+    void scaleOutBenchmarkTemplateSharesAccInRedis() throws IOException {
+        String text = Files.readString(Path.of("conf", "bench-redis.cfg")).replace("@PORT@", "5060")
+                .replace("@ADMIN_PORT@", "5080").replace("@DRAIN_DELAY_MS@", "0")
+                + "modparam(\"mqueue\", \"redis_url\", \"redis://127.0.0.1:6379/0\")\n";
+        Sipmq app = Sipmq.configure("bench-redis.cfg", text, SampleProxy.modules());
+
+        assertThat(app.injector().getInstance(MQueues.class).all()).extracting(q -> q.definition().toString())
+                .containsExactly("name=acc;size=0;addmode=0;dbmode=0;backend=redis");
+        assertThat(timerRoutes(app).get("ACC_DRAIN")).isInstanceOf(AccFetch.class);
     }
 
     private static Map<String, TimerRoute> timerRoutes(Sipmq app) {

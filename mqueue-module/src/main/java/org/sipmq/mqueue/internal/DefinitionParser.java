@@ -11,7 +11,7 @@ import org.sipmq.mqueue.MQueueDefinition;
  * definition is returned only when there was none.
  */
 public final class DefinitionParser {
-    private static final String ATTRIBUTES = "name, size, addmode, dbmode";
+    private static final String ATTRIBUTES = "name, size, addmode, dbmode, backend";
 
     private final String text;
     private final Consumer<String> errors;
@@ -24,6 +24,7 @@ public final class DefinitionParser {
     private String size;
     private String addmode;
     private String dbmode;
+    private String backend;
 
     private DefinitionParser(String text, Consumer<String> errors) {
         this.text = text;
@@ -57,10 +58,11 @@ public final class DefinitionParser {
         int sizeValue = number("size", size, Integer.MAX_VALUE, "an integer >= 0");
         int addmodeValue = number("addmode", addmode, 2, "0, 1 or 2");
         int dbmodeValue = number("dbmode", dbmode, 3, "0, 1, 2 or 3");
+        MQueueDefinition.Backend backendValue = backend();
         if (failed) {
             return null;
         }
-        return new MQueueDefinition(name, sizeValue, addmodeValue, dbmodeValue);
+        return new MQueueDefinition(name, sizeValue, addmodeValue, dbmodeValue, backendValue);
     }
 
     /**
@@ -169,6 +171,7 @@ public final class DefinitionParser {
             case "size" -> size = once(attr, size, value);
             case "addmode" -> addmode = once(attr, addmode, value);
             case "dbmode" -> dbmode = once(attr, dbmode, value);
+            case "backend" -> backend = once(attr, backend, value);
             default -> error("unknown attribute '" + attr + "' (expected one of: " + ATTRIBUTES + ")");
         }
     }
@@ -209,6 +212,20 @@ public final class DefinitionParser {
         }
         error(attr + ": \"" + value + "\" (expected: " + expected + ")");
         return 0;
+    }
+
+    /** {@code backend=local|redis} (ours, docs/scale-out.md); the value is case-insensitive like the names. */
+    private MQueueDefinition.Backend backend() {
+        if (backend == null) {
+            return MQueueDefinition.Backend.LOCAL;
+        }
+        for (MQueueDefinition.Backend b : MQueueDefinition.Backend.values()) {
+            if (b.value().equalsIgnoreCase(backend)) {
+                return b;
+            }
+        }
+        error("backend: \"" + backend + "\" (expected: local or redis)");
+        return MQueueDefinition.Backend.LOCAL;
     }
 
     private static boolean isDelimiter(char c) {

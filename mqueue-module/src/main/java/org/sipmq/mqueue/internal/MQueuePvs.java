@@ -38,11 +38,11 @@ final class MQueuePvs {
             this.pv = pv;
         }
 
-        RealMQueue queue(String name) {
+        EngineQueue queue(String name) {
             if (name == null) {
                 throw new PvException("$" + pv + " needs a queue name: $" + pv + "(queue)");
             }
-            RealMQueue q = table.find(name);
+            EngineQueue q = table.find(name);
             if (q == null) {
                 throw new PvException("$" + pv + "(" + name + "): " + table.notFound(name));
             }

@@ -15,14 +15,30 @@ import org.sipmq.mqueue.MQueueDefinition;
  */
 final class QueueTable {
     private final List<MQueue> queues;
-    private final Map<String, RealMQueue> byName;
+    private final Map<String, EngineQueue> byName;
     private final ThreadLocal<Node[]> slots;
 
     QueueTable(List<MQueueDefinition> definitions, LongSupplier nanoClock) {
+        this(definitions, nanoClock, null);
+    }
+
+    /**
+     * @param shared builds the {@code backend=redis} queues; null when there are none
+     */
+    QueueTable(List<MQueueDefinition> definitions, LongSupplier nanoClock, SharedQueueFactory shared) {
         List<MQueue> list = new ArrayList<>(definitions.size());
-        Map<String, RealMQueue> map = new HashMap<>();
+        Map<String, EngineQueue> map = new HashMap<>();
         for (MQueueDefinition d : definitions) {
-            RealMQueue q = new RealMQueue(d, list.size(), nanoClock);
+            EngineQueue q;
+            if (d.backend() == MQueueDefinition.Backend.LOCAL) {
+                q = new RealMQueue(d, list.size(), nanoClock);
+            } else if (shared != null) {
+                q = shared.create(d, list.size());
+            } else {
+                throw new IllegalArgumentException("mqueue '" + d.name() + "' has backend=" + d.backend().value()
+                        + ", which needs the application's lifecycle (expected: install MQueueModule, or"
+                        + " backend=local for queues built with MQueues.create)");
+            }
             if (map.putIfAbsent(d.name(), q) != null) {
                 throw new IllegalArgumentException("mqueue '" + d.name() + "' defined twice");
             }
@@ -35,13 +51,13 @@ final class QueueTable {
     }
 
     /** The queue named exactly {@code name}, or null. */
-    RealMQueue find(String name) {
+    EngineQueue find(String name) {
         return byName.get(name);
     }
 
     /** The queue named exactly {@code name}; throws {@code mqueue 'acx' not found (defined: acc, cdr)}. */
-    RealMQueue require(String name) {
-        RealMQueue q = byName.get(name);
+    EngineQueue require(String name) {
+        EngineQueue q = byName.get(name);
         if (q == null) {
             throw new IllegalArgumentException(notFound(name));
         }
@@ -62,7 +78,7 @@ final class QueueTable {
 
     /** Kamailio's {@code mq_fetch}: 1 taken into this thread's slot, -2 empty (slot cleared), -1 unknown. */
     int fetch(String name) {
-        RealMQueue q = byName.get(name);
+        EngineQueue q = byName.get(name);
         if (q == null) {
             return -1;
         }
@@ -78,14 +94,14 @@ final class QueueTable {
 
     /** Drops this thread's held item for the queue, if any. */
     void free(String name) {
-        RealMQueue q = byName.get(name);
+        EngineQueue q = byName.get(name);
         if (q != null) {
             slots.get()[q.index()] = null;
         }
     }
 
     /** The item this thread holds for {@code q}, or null. */
-    Node held(RealMQueue q) {
+    Node held(EngineQueue q) {
         return slots.get()[q.index()];
     }
 }

@@ -2,12 +2,14 @@ package org.sipmq.mqueue.internal;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.multibindings.ProvidesIntoMap;
 import com.google.inject.multibindings.StringMapKey;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueues;
@@ -47,12 +49,14 @@ public final class QueuesModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(MQueueConfig.class).toInstance(config);
+        // Set by the Redis module when some queue has backend=redis.
+        OptionalBinder.newOptionalBinder(binder(), SharedQueueFactory.class);
     }
 
     @Provides
     @Singleton
-    QueueTable table(MQueueConfig config) {
-        return new QueueTable(config.definitions(), nanoClock);
+    QueueTable table(MQueueConfig config, Optional<SharedQueueFactory> shared) {
+        return new QueueTable(config.definitions(), nanoClock, shared.orElse(null));
     }
 
     @Provides

@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.sipmq.mqueue.MQueue;
 import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueueStats;
@@ -20,9 +19,8 @@ import org.sipmq.mqueue.MQueueStats;
  * fetch are all O(1) where Kamailio scans the queue. One lock per queue guards only the structure and the counters;
  * items and their timestamps are made before taking it.
  */
-final class RealMQueue implements MQueue {
+final class RealMQueue extends EngineQueue {
     private final MQueueDefinition definition;
-    private final int index;
     private final LongSupplier nanoClock;
     private final int limit;
     private final boolean keepOldest;
@@ -39,18 +37,13 @@ final class RealMQueue implements MQueue {
     private long fetches;
 
     RealMQueue(MQueueDefinition definition, int index, LongSupplier nanoClock) {
+        super(index);
         this.definition = Objects.requireNonNull(definition, "definition");
-        this.index = index;
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.limit = definition.size() == 0 ? Integer.MAX_VALUE : definition.size();
         this.keepOldest = definition.addmode() == 1;
         this.fifo = definition.addmode() == 0 ? new ArrayDeque<>() : null;
         this.keyed = definition.addmode() == 0 ? null : new LinkedHashMap<>();
-    }
-
-    /** The queue's position in definition order, which is also its slot index in every thread. */
-    int index() {
-        return index;
     }
 
     @Override
@@ -100,7 +93,8 @@ final class RealMQueue implements MQueue {
     }
 
     /** Takes the oldest item, or null when empty. */
-    Node take() {
+    @Override
+    public Node take() {
         synchronized (lock) {
             if (count == 0) {
                 return null;

@@ -27,12 +27,11 @@ final class RealMQueues implements MQueues {
 
     @Override
     public int mq_add(String queue, String key, String value) {
-        RealMQueue q = table.find(eval(queue));
+        EngineQueue q = table.find(eval(queue));
         if (q == null) {
             return -1;
         }
-        q.add(eval(key), eval(value));
-        return 1;
+        return q.mqAdd(eval(key), eval(value));
     }
 
     @Override
@@ -48,7 +47,7 @@ final class RealMQueues implements MQueues {
 
     @Override
     public int mq_size(String queue) {
-        RealMQueue q = table.find(eval(queue));
+        EngineQueue q = table.find(eval(queue));
         return q == null ? -1 : q.size();
     }
 
@@ -85,7 +84,7 @@ final class RealMQueues implements MQueues {
     }
 
     private Node held(String queue) {
-        RealMQueue q = table.find(eval(queue));
+        EngineQueue q = table.find(eval(queue));
         return q == null ? null : table.held(q);
     }
 

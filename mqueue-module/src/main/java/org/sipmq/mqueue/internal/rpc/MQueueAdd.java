@@ -13,7 +13,8 @@ import org.sipmq.proxy.RpcMethod;
  * producer adds one item, with the queue's addmode and size limit applied as for {@code mq_add}. Key and value are
  * literal strings (never evaluated as formats; empty strings are legal). Errors: 400 "No queue name", 400 "Invalid
  * queue name", 404 "No such queue" (where {@code mq_add} returns -1), and -32602 "Invalid Parameters" when the key or
- * value is missing or not a string.
+ * value is missing or not a string; 503 "Queue buffer full" when a {@code backend=redis} queue's buffer of unshipped
+ * items is full (where {@code mq_add} returns -3).
  */
 final class MQueueAdd implements RpcMethod {
     static final String NAME = "mqueue.add";
@@ -31,7 +32,9 @@ final class MQueueAdd implements RpcMethod {
         String key = Params.string(params, 1, "key");
         String value = Params.string(params, 2, "value");
         MQueue queue = queues.find(name).orElseThrow(() -> new RpcException(404, "No such queue"));
-        queue.add(key, value);
+        if (!queue.offer(key, value)) {
+            throw new RpcException(503, "Queue buffer full");
+        }
         return JsonNodeFactory.instance.objectNode();
     }
 }

@@ -15,6 +15,7 @@ import java.util.function.ToLongFunction;
 import org.sipmq.mqueue.MQueue;
 import org.sipmq.mqueue.MQueueStats;
 import org.sipmq.mqueue.MQueues;
+import org.sipmq.mqueue.internal.redis.RedisMQueue;
 import org.sipmq.proxy.Service;
 
 /**
@@ -22,7 +23,10 @@ import org.sipmq.proxy.Service;
  * {@link MQueue#stats()} at each scrape (nothing is counted twice, nothing on the queue's hot path). Prometheus names:
  * {@code mqueue_size}, {@code mqueue_size_limit}, {@code mqueue_oldest_age_seconds}, {@code mqueue_adds_total},
  * {@code mqueue_evictions_total}, {@code mqueue_duplicates_ignored_total}, {@code mqueue_replaced_total},
- * {@code mqueue_fetches_total}. Bound when the application starts, removed when it stops.
+ * {@code mqueue_fetches_total}. A {@code backend=redis} queue's size is the shared count in Redis; it also has
+ * {@code mqueue_redis_buffered} (items added here and not yet acknowledged by Redis), {@code mqueue_redis_prefetched},
+ * {@code mqueue_redis_shipped_total} and {@code mqueue_redis_failed_fast_total} (adds refused, buffer full). Bound
+ * when the application starts, removed when it stops.
  */
 @Singleton
 public final class MQueueMetrics implements MeterBinder, Service {
@@ -87,7 +91,31 @@ public final class MQueueMetrics implements MeterBinder, Service {
                     MQueueStats::replaced);
             counter(registry, q, "mqueue.fetches", "Items taken out of the queue by any fetch, poll or drain",
                     MQueueStats::fetches);
+            if (q instanceof RedisMQueue r) {
+                redis(registry, r);
+            }
         }
+    }
+
+    private void redis(MeterRegistry registry, RedisMQueue q) {
+        meters.add(Gauge.builder("mqueue.redis.buffered", q, RedisMQueue::buffered)
+                .tag("queue", q.name())
+                .description("Items added on this node that Redis has not acknowledged yet (lost by a kill -9)")
+                .strongReference(true)
+                .register(registry));
+        meters.add(Gauge.builder("mqueue.redis.prefetched", q, RedisMQueue::prefetched)
+                .tag("queue", q.name())
+                .description("Items this node's drains took from Redis and have not fetched yet")
+                .strongReference(true)
+                .register(registry));
+        meters.add(FunctionCounter.builder("mqueue.redis.shipped", q, RedisMQueue::shipped)
+                .tag("queue", q.name())
+                .description("Items added on this node and acknowledged by Redis")
+                .register(registry));
+        meters.add(FunctionCounter.builder("mqueue.redis.failed.fast", q, RedisMQueue::failedFast)
+                .tag("queue", q.name())
+                .description("Adds refused because the buffer of unshipped items was full (Redis down or slow)")
+                .register(registry));
     }
 
     private void counter(MeterRegistry registry, MQueue q, String name, String description,
