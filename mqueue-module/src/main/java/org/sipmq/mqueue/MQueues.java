@@ -29,7 +29,14 @@ public interface MQueues {
         return QueuesModule.create(config, otherPvs, System::nanoTime);
     }
 
-    /** 1 on success (also when addmode 1 ignored a duplicate or the oldest item was dropped); -1 unknown queue. */
+    /** {@code mq_add}: the item was refused, its key or value is longer than the queue's table can store. */
+    int MQ_ADD_TOO_LARGE = -3;
+
+    /**
+     * 1 on success (also when addmode 1 ignored a duplicate or the oldest item was dropped); -1 unknown queue;
+     * {@link #MQ_ADD_TOO_LARGE} (-3) the key or the value is longer than the queue's table can store (dbmode 1 or 3),
+     * so it is refused instead of being lost at stop. Negative on every failure, as in Kamailio.
+     */
     int mq_add(String queue, String key, String value);
 
     /** 1 an item was taken into this thread's slot; -2 queue empty (the slot is cleared); -1 unknown queue. */

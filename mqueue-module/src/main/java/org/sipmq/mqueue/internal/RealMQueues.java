@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.sipmq.mqueue.MQueue;
+import org.sipmq.mqueue.MQueueItemTooLargeException;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.Format;
 import org.sipmq.proxy.PvEngine;
@@ -31,7 +32,11 @@ final class RealMQueues implements MQueues {
         if (q == null) {
             return -1;
         }
-        q.add(eval(key), eval(value));
+        try {
+            q.add(eval(key), eval(value));
+        } catch (MQueueItemTooLargeException e) {
+            return MQ_ADD_TOO_LARGE;
+        }
         return 1;
     }
 

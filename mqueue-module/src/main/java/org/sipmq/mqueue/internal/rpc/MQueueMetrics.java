@@ -22,7 +22,7 @@ import org.sipmq.proxy.Service;
  * {@link MQueue#stats()} at each scrape (nothing is counted twice, nothing on the queue's hot path). Prometheus names:
  * {@code mqueue_size}, {@code mqueue_size_limit}, {@code mqueue_oldest_age_seconds}, {@code mqueue_adds_total},
  * {@code mqueue_evictions_total}, {@code mqueue_duplicates_ignored_total}, {@code mqueue_replaced_total},
- * {@code mqueue_fetches_total}. Bound when the application starts, removed when it stops.
+ * {@code mqueue_fetches_total}, {@code mqueue_refused_total}. Bound when the application starts, removed when it stops.
  */
 @Singleton
 public final class MQueueMetrics implements MeterBinder, Service {
@@ -87,6 +87,9 @@ public final class MQueueMetrics implements MeterBinder, Service {
                     MQueueStats::replaced);
             counter(registry, q, "mqueue.fetches", "Items taken out of the queue by any fetch, poll or drain",
                     MQueueStats::fetches);
+            counter(registry, q, "mqueue.refused",
+                    "Adds refused because the key or value is longer than the queue's table stores (mq_add -3)",
+                    MQueueStats::refused);
         }
     }
 
