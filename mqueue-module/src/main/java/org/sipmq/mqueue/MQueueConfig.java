@@ -11,19 +11,24 @@ import org.sipmq.proxy.ConfigFile;
 import org.sipmq.proxy.Setting;
 
 /**
- * The mqueue module's configuration, immutable: the queue definitions in definition order and the raw {@code db_url}.
+ * The mqueue module's configuration, immutable: the queue definitions in definition order, the raw {@code db_url} and
+ * the {@code spool_dir}.
  * Read once from the {@code modparam("mqueue", ...)} lines of the configuration file (spec §1).
  */
 public final class MQueueConfig {
     /** No queues and no database. */
-    public static final MQueueConfig EMPTY = new MQueueConfig(List.of(), null);
+    public static final MQueueConfig EMPTY = new MQueueConfig(List.of(), null, null);
+    /** Where a queue's spool file goes when {@code spool_dir} is not set: relative to the working directory. */
+    public static final String DEFAULT_SPOOL_DIR = "mqueue-spool";
 
     private final List<MQueueDefinition> definitions;
     private final String dbUrl;
+    private final String spoolDir;
 
-    private MQueueConfig(List<MQueueDefinition> definitions, String dbUrl) {
+    private MQueueConfig(List<MQueueDefinition> definitions, String dbUrl, String spoolDir) {
         this.definitions = List.copyOf(definitions);
         this.dbUrl = dbUrl;
+        this.spoolDir = spoolDir;
     }
 
     /**
@@ -49,7 +54,15 @@ public final class MQueueConfig {
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors.messages()));
         }
-        return new MQueueConfig(definitions, dbUrl.orElse(null));
+        return new MQueueConfig(definitions, dbUrl.orElse(null), null);
+    }
+
+    /** This configuration with another {@code spool_dir} (tests and embedders). */
+    public MQueueConfig withSpoolDir(String dir) {
+        if (Objects.requireNonNull(dir, "dir").isBlank()) {
+            throw new IllegalArgumentException("spool_dir: \"" + dir + "\" (expected: a directory path)");
+        }
+        return new MQueueConfig(definitions, dbUrl, dir);
     }
 
     /** A configuration of these queues, without a database. */
@@ -81,14 +94,23 @@ public final class MQueueConfig {
         return Optional.ofNullable(dbUrl);
     }
 
+    /**
+     * {@code spool_dir} (ours): the directory of the spool files, where a graceful stop puts what it could not save
+     * into a persisted queue's table; {@link #DEFAULT_SPOOL_DIR} when not set.
+     */
+    public String spoolDir() {
+        return spoolDir == null ? DEFAULT_SPOOL_DIR : spoolDir;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof MQueueConfig c && c.definitions.equals(definitions) && Objects.equals(c.dbUrl, dbUrl);
+        return o instanceof MQueueConfig c && c.definitions.equals(definitions) && Objects.equals(c.dbUrl, dbUrl)
+                && Objects.equals(c.spoolDir, spoolDir);
     }
 
     @Override
     public int hashCode() {
-        return definitions.hashCode() * 31 + Objects.hashCode(dbUrl);
+        return Objects.hash(definitions, dbUrl, spoolDir);
     }
 
     /** Shows the definitions; the database URL may hold a password and is never printed. */
@@ -111,6 +133,7 @@ public final class MQueueConfig {
         private int size;
         private int addmode;
         private Setting dbUrl;
+        private Setting spoolDir;
 
         Reader(ConfigErrors errors) {
             this.errors = errors;
@@ -138,8 +161,17 @@ public final class MQueueConfig {
                         dbUrl = s;
                     }
                 }
+                case "spool_dir" -> {
+                    if (spoolDir != null) {
+                        errors.add(s, "given twice (first at " + spoolDir.where() + "; expected: one spool_dir)");
+                    } else if (s.value().isBlank()) {
+                        errors.add(s, "\"" + s.value() + "\" (expected: a directory path)");
+                    } else {
+                        spoolDir = s;
+                    }
+                }
                 default -> errors.add(s, "unknown mqueue parameter '" + s.name()
-                        + "' (expected one of: mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url)");
+                        + "' (expected one of: mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url, spool_dir)");
             }
         }
 
@@ -175,7 +207,8 @@ public final class MQueueConfig {
                     errors.add(definedAt.get(d.name()), noDbUrl(d));
                 }
             }
-            return new MQueueConfig(definitions, dbUrl == null ? null : dbUrl.value());
+            return new MQueueConfig(definitions, dbUrl == null ? null : dbUrl.value(),
+                    spoolDir == null ? null : spoolDir.value());
         }
     }
 }

@@ -7,8 +7,12 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sipmq.proxy.testing.TcpForwarder;
 
 /** The persistence contract against the real MariaDB (or MySQL) on 127.0.0.1:3306, through MySQL Connector/J. */
 class MariaDbPersistenceIT extends PersistenceContract {
@@ -16,6 +20,15 @@ class MariaDbPersistenceIT extends PersistenceContract {
             "jdbc:mysql://127.0.0.1:3306/test?user=root&password=");
     static final String KAMAILIO_URL = System.getProperty("sipmq.test.mysql.kamailio.url",
             "mysql://root:@127.0.0.1:3306/test");
+
+    private final List<TcpForwarder> forwarders = new ArrayList<>();
+
+    @AfterEach
+    void closeForwarders() throws IOException {
+        for (TcpForwarder f : forwarders) {
+            f.close();
+        }
+    }
 
     @BeforeAll
     static void requireMariaDb() {
@@ -49,6 +62,7 @@ class MariaDbPersistenceIT extends PersistenceContract {
         String target = DbUrl.parse(URL).target(); // host:port/db
         int port = Integer.parseInt(target.substring(target.indexOf(':') + 1, target.indexOf('/')));
         TcpForwarder forwarder = new TcpForwarder(port);
+        forwarders.add(forwarder);
         String url = URL.replaceFirst("//[^/]+/", "//127.0.0.1:" + forwarder.port() + "/");
         return new Downable() {
             @Override
@@ -63,7 +77,12 @@ class MariaDbPersistenceIT extends PersistenceContract {
 
             @Override
             public void takeDown() throws IOException {
-                forwarder.close();
+                forwarder.cut();
+            }
+
+            @Override
+            public void restore() {
+                forwarder.restore();
             }
         };
     }
