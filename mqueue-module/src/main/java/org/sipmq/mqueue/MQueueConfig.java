@@ -162,10 +162,10 @@ public final class MQueueConfig {
                     }
                 }
                 case "spool_dir" -> {
-                    if (spoolDir != null) {
-                        errors.add(s, "given twice (first at " + spoolDir.where() + "; expected: one spool_dir)");
-                    } else if (s.value().isBlank()) {
+                    if (s.value().isBlank()) {
                         errors.add(s, "\"" + s.value() + "\" (expected: a directory path)");
+                    } else if (spoolDir != null) {
+                        errors.add(s, "given twice (first at " + spoolDir.where() + "; expected: one spool_dir)");
                     } else {
                         spoolDir = s;
                     }
