@@ -16,6 +16,7 @@ import org.sipmq.proxy.Service;
 import org.sipmq.proxy.TimerConfig;
 import org.sipmq.proxy.TimerDefinition;
 import org.sipmq.proxy.TimerRoute;
+import org.sipmq.proxy.TimerTicker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +40,13 @@ public final class TimerService implements Service {
     private final List<Thread> threads = new ArrayList<>();
     private boolean started;
 
-    @Inject
+    /** On the system's clock. */
     public TimerService(TimerConfig config, Map<String, Provider<TimerRoute>> routes, MeterRegistry registry) {
         this(config, routes, registry, TimerTicker.SYSTEM);
     }
 
-    /** As the injected constructor, on another clock: a test's {@link TimerTicker} steps the workers by hand. */
+    /** On {@code ticker}'s clock ({@link org.sipmq.proxy.TimerModule#ticker}): a test's steps the workers by hand. */
+    @Inject
     public TimerService(TimerConfig config, Map<String, Provider<TimerRoute>> routes, MeterRegistry registry,
             TimerTicker ticker) {
         this.config = config;

@@ -22,6 +22,7 @@ import org.sipmq.proxy.Service;
 import org.sipmq.proxy.TimerConfig;
 import org.sipmq.proxy.TimerRoute;
 import org.sipmq.proxy.Vars;
+import org.sipmq.proxy.testing.FakeTicker;
 
 /**
  * Real worker threads on a {@link FakeTicker}: a pause ends only when the test moves the clock, so every run happens

@@ -1,15 +1,16 @@
-package org.sipmq.proxy.internal;
+package org.sipmq.proxy.testing;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.sipmq.proxy.TimerTicker;
 
 /**
  * A {@link TimerTicker} whose time moves only when a test calls {@link #advance}: a worker's pause ends when the test
- * has moved the clock past it (or the timer stops), never on its own. Like {@link FakeClock}, it starts 10 s before the
+ * has moved the clock past it (or the timer stops), never on its own. Like proxy-core's {@code FakeClock}, it starts 10 s before the
  * long wraps, so that deadlines must be compared by difference.
  */
-final class FakeTicker implements TimerTicker {
+public final class FakeTicker implements TimerTicker {
     private static final long WAIT_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(20);
 
     private long nanos = Long.MAX_VALUE - 10_000_000_000L;
@@ -44,7 +45,7 @@ final class FakeTicker implements TimerTicker {
     }
 
     /** Moves the clock on, ending every pause that is over by then. */
-    synchronized void advance(Duration by) {
+    public synchronized void advance(Duration by) {
         nanos += by.toNanos();
         notifyAll();
     }
@@ -55,7 +56,7 @@ final class FakeTicker implements TimerTicker {
      *
      * @throws AssertionError naming how many had begun when the bound ran out
      */
-    synchronized void awaitPauses(long pauses) throws InterruptedException {
+    public synchronized void awaitPauses(long pauses) throws InterruptedException {
         long end = System.nanoTime() + WAIT_LIMIT_NANOS;
         while (pausesEntered < pauses) {
             long left = end - System.nanoTime();
@@ -67,7 +68,7 @@ final class FakeTicker implements TimerTicker {
     }
 
     /** Pauses begun so far. */
-    synchronized long pausesBegun() {
+    public synchronized long pausesBegun() {
         return pausesEntered;
     }
 }

@@ -1,10 +1,10 @@
-package org.sipmq.proxy.internal;
+package org.sipmq.proxy;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The time {@link TimerService} runs on: how long a worker waits between runs, and the clock of the stop deadline. The
+ * The time the rtimer workers run on ({@link TimerModule#ticker(TimerTicker)}): how long a worker waits between runs, and the clock of the stop deadline. The
  * system's by default; a test gives its own, which moves only when the test says so, instead of waiting on real time.
  */
 public interface TimerTicker {
