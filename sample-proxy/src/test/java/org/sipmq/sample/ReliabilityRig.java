@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,10 +27,12 @@ import org.sipmq.proxy.testing.PrometheusText;
 
 /**
  * What the reliability tests share: the sample proxy in its own JVM on free ports, its CDRs and its {@code acc} table
- * in the real MariaDB (database {@code sipmq_rel}, emptied before each test), SIPp, and bounded waits.
+ * in the real MariaDB (database {@code sipmq_rel_<pid>} of the test JVM's own, created for each test class and
+ * dropped after it, its tables emptied before each test), SIPp, and bounded waits.
  */
 abstract class ReliabilityRig {
-    static final String DB = "sipmq_rel";
+    /** A database of this JVM's own: other builds on the machine may run these tests at the same time. */
+    static final String DB = "sipmq_rel_" + ProcessHandle.current().pid();
 
     @TempDir
     Path dir;
@@ -40,13 +43,14 @@ abstract class ReliabilityRig {
     CdrStore cdrs;
 
     @BeforeAll
-    static void peers() throws SQLException {
+    static void peers() {
         Sipp.requireInstalled();
-        try (HikariDataSource root = TestDatabases.mariaDb();
-                Connection c = root.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE IF NOT EXISTS " + DB);
-        }
+        assertThat(TestDatabases.privateDatabase("sipmq_rel")).isEqualTo(DB);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        TestDatabases.dropDatabase(DB);
     }
 
     @BeforeEach
@@ -64,7 +68,7 @@ abstract class ReliabilityRig {
     }
 
     static String jdbcUrl() {
-        return TestDatabases.MYSQL_URL.replace("/test?", "/" + DB + "?");
+        return TestDatabases.url(DB);
     }
 
     /** The URL of the same database through a relay on {@code port}. */
