@@ -19,6 +19,10 @@ public interface MQueue {
     /**
      * Adds an item following the queue's addmode and size limit (spec §1-§2): addmode 1 ignores a key already queued,
      * addmode 2 moves a replaced key to the tail, and an add past the size limit drops the single oldest item.
+     *
+     * @throws MQueueItemTooLargeException when the queue is saved to a table (dbmode 1 or 3) whose {@code key} or
+     *         {@code val} column is shorter than the key or the value (in characters); nothing changes but the
+     *         queue's {@code refused} counter
      */
     void add(String key, String value);
 

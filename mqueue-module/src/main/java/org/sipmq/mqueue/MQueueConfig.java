@@ -13,24 +13,28 @@ import org.sipmq.proxy.Setting;
 
 /**
  * The mqueue module's configuration, immutable: the queue definitions in definition order, the raw {@code db_url} and
- * the Redis settings of the {@code backend=redis} queues. Read once from the {@code modparam("mqueue", ...)} lines of
- * the configuration file (spec §1; docs/scale-out.md).
+ * the Redis settings of the {@code backend=redis} queues, and the {@code spool_dir}. Read once from the
+ * {@code modparam("mqueue", ...)} lines of the configuration file (spec §1; docs/scale-out.md).
  */
 public final class MQueueConfig {
     /** No queues and no database. */
-    public static final MQueueConfig EMPTY = new MQueueConfig(List.of(), null, RedisSettings.NONE);
+    public static final MQueueConfig EMPTY = new MQueueConfig(List.of(), null, RedisSettings.NONE, null);
+    /** Where a queue's spool file goes when {@code spool_dir} is not set: relative to the working directory. */
+    public static final String DEFAULT_SPOOL_DIR = "mqueue-spool";
 
-    private static final String PARAMETERS = "mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url, redis_url,"
-            + " redis_buffer, redis_batch, redis_fetch";
+    private static final String PARAMETERS = "mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url, spool_dir,"
+            + " redis_url, redis_buffer, redis_batch, redis_fetch";
 
     private final List<MQueueDefinition> definitions;
     private final String dbUrl;
     private final RedisSettings redis;
+    private final String spoolDir;
 
-    private MQueueConfig(List<MQueueDefinition> definitions, String dbUrl, RedisSettings redis) {
+    private MQueueConfig(List<MQueueDefinition> definitions, String dbUrl, RedisSettings redis, String spoolDir) {
         this.definitions = List.copyOf(definitions);
         this.dbUrl = dbUrl;
         this.redis = redis;
+        this.spoolDir = spoolDir;
     }
 
     /**
@@ -77,7 +81,15 @@ public final class MQueueConfig {
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors.messages()));
         }
-        return new MQueueConfig(definitions, dbUrl.orElse(null), redis);
+        return new MQueueConfig(definitions, dbUrl.orElse(null), redis, null);
+    }
+
+    /** This configuration with another {@code spool_dir} (tests and embedders). */
+    public MQueueConfig withSpoolDir(String dir) {
+        if (Objects.requireNonNull(dir, "dir").isBlank()) {
+            throw new IllegalArgumentException("spool_dir: \"" + dir + "\" (expected: a directory path)");
+        }
+        return new MQueueConfig(definitions, dbUrl, redis, dir);
     }
 
     /** A configuration of these queues, without a database. */
@@ -119,15 +131,23 @@ public final class MQueueConfig {
         return definitions.stream().anyMatch(d -> d.backend() == MQueueDefinition.Backend.REDIS);
     }
 
+    /**
+     * {@code spool_dir} (ours): the directory of the spool files, where a graceful stop puts what it could not save
+     * into a persisted queue's table; {@link #DEFAULT_SPOOL_DIR} when not set.
+     */
+    public String spoolDir() {
+        return spoolDir == null ? DEFAULT_SPOOL_DIR : spoolDir;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MQueueConfig c && c.definitions.equals(definitions) && Objects.equals(c.dbUrl, dbUrl)
-                && c.redis.equals(redis);
+                && c.redis.equals(redis) && Objects.equals(c.spoolDir, spoolDir);
     }
 
     @Override
     public int hashCode() {
-        return (definitions.hashCode() * 31 + Objects.hashCode(dbUrl)) * 31 + redis.hashCode();
+        return Objects.hash(definitions, dbUrl, redis, spoolDir);
     }
 
     /** Shows the definitions; the database and Redis URLs may hold a password and are never printed. */
@@ -168,6 +188,7 @@ public final class MQueueConfig {
         private Setting dbUrl;
         private Setting redisUrl;
         private RedisSettings redis = RedisSettings.NONE;
+        private Setting spoolDir;
 
         Reader(ConfigErrors errors) {
             this.errors = errors;
@@ -193,6 +214,15 @@ public final class MQueueConfig {
                         errors.add(s, "\"" + s.value() + "\" (expected: mysql://user:password@host[:port]/database)");
                     } else {
                         dbUrl = s;
+                    }
+                }
+                case "spool_dir" -> {
+                    if (s.value().isBlank()) {
+                        errors.add(s, "\"" + s.value() + "\" (expected: a directory path)");
+                    } else if (spoolDir != null) {
+                        errors.add(s, "given twice (first at " + spoolDir.where() + "; expected: one spool_dir)");
+                    } else {
+                        spoolDir = s;
                     }
                 }
                 case "redis_url" -> readRedisUrl(s);
@@ -262,7 +292,8 @@ public final class MQueueConfig {
                     errors.add(definedAt.get(d.name()), noDbUrl(d));
                 }
             }
-            return new MQueueConfig(definitions, dbUrl == null ? null : dbUrl.value(), redis);
+            return new MQueueConfig(definitions, dbUrl == null ? null : dbUrl.value(), redis,
+                    spoolDir == null ? null : spoolDir.value());
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.sipmq.mqueue;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.sipmq.mqueue.internal.QueuesModule;
@@ -69,7 +70,7 @@ public final class MQueueModule extends SipmqModule {
             install(new RedisModule());
         }
         // dbmode: the database (phase STORAGE) and the load/save service (phase QUEUE_STATE), when a queue has one.
-        install(new PersistenceModule(config.dbUrl(), config.definitions()));
+        install(new PersistenceModule(config.dbUrl(), config.definitions(), Path.of(config.spoolDir())));
         // The mqueue.* RPC methods (served when AdminModule is installed too) and the per-queue metrics.
         install(new MQueueRpcModule());
     }

@@ -29,10 +29,19 @@ public interface MQueues {
         return QueuesModule.create(config, otherPvs, System::nanoTime);
     }
 
+    /** {@code mq_add}: the item was refused, its key or value is longer than the queue's table can store. */
+    int MQ_ADD_TOO_LARGE = -3;
+
+    /** {@code mq_add}: the item was refused, a {@code backend=redis} queue's buffer of unshipped items is full. */
+    int MQ_ADD_BUFFER_FULL = -4;
+
     /**
-     * 1 on success (also when addmode 1 ignored a duplicate or the oldest item was dropped); -1 unknown queue. For a
+     * 1 on success (also when addmode 1 ignored a duplicate or the oldest item was dropped); -1 unknown queue;
+     * {@link #MQ_ADD_TOO_LARGE} (-3) the key or the value is longer than the queue's table can store (dbmode 1 or 3),
+     * so it is refused instead of being lost at stop. Negative on every failure, as in Kamailio. For a
      * {@code backend=redis} queue 1 means the item was buffered for shipping (addmode and size are applied in Redis,
-     * later), and -3 that the buffer is full and the item was dropped (docs/scale-out.md).
+     * later), and {@link #MQ_ADD_BUFFER_FULL} (-4) that the buffer is full and the item was dropped
+     * (docs/scale-out.md).
      */
     int mq_add(String queue, String key, String value);
 

@@ -107,13 +107,25 @@ class MQueueConfigTest {
     }
 
     @Test
+    void spoolDirDefaultsToMqueueSpoolAndIsReadOnce() {
+        assertThat(MQueueConfig.EMPTY.spoolDir()).isEqualTo("mqueue-spool");
+        MQueueConfig c = read("modparam(\"mqueue\", \"spool_dir\", \"/var/spool/sipmq\")",
+                "modparam(\"mqueue\", \"spool_dir\", \"/tmp/x\")", "modparam(\"mqueue\", \"spool_dir\", \"\")");
+
+        assertThat(c.spoolDir()).isEqualTo("/var/spool/sipmq");
+        assertThat(errors.messages()).hasSize(2);
+        assertThat(errors.messages().get(0)).contains("test.cfg:2:", "given twice (first at test.cfg:1");
+        assertThat(errors.messages().get(1)).contains("test.cfg:3:", "(expected: a directory path)");
+    }
+
+    @Test
     void rejectsUnknownParameter() {
         read("modparam(\"mqueue\", \"mqueue_sise\", 5)");
 
         assertThat(errors.messages())
                 .containsExactly("test.cfg:1: modparam(\"mqueue\", \"mqueue_sise\"): unknown mqueue"
                         + " parameter 'mqueue_sise' (expected one of: mqueue, mqueue_name, mqueue_size, mqueue_addmode, db_url,"
-                        + " redis_url, redis_buffer, redis_batch, redis_fetch)");
+                        + " spool_dir, redis_url, redis_buffer, redis_batch, redis_fetch)");
     }
 
     @Test

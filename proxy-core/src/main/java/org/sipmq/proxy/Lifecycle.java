@@ -57,6 +57,13 @@ public final class Lifecycle {
             }
             started.add(s);
         }
+        for (Service s : started) {
+            try {
+                s.allStarted();
+            } catch (Exception | Error e) {
+                log.error("service '{}' failed in allStarted()", s.name(), e);
+            }
+        }
         log.info("started {} services", started.size());
     }
 

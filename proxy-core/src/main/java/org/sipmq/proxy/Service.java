@@ -28,6 +28,14 @@ public interface Service {
     /** Starts the service; a thrown exception stops start-up and every service already started is stopped. */
     void start() throws Exception;
 
+    /**
+     * Called once every service has started, in start order: the application is up. A service that must undo part of
+     * its start when a later service fails (such as putting back what it took from storage) knows from this that no
+     * later service failed. Does nothing by default; should not throw (a failure is logged).
+     */
+    default void allStarted() {
+    }
+
     /** Stops the service. Idempotent, and safe to call when {@link #start()} failed or never ran. Should not throw. */
     void stop();
 }

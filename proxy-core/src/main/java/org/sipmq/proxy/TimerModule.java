@@ -2,6 +2,7 @@ package org.sipmq.proxy;
 
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
+import java.util.Objects;
 import org.sipmq.proxy.internal.TimerRouteCheck;
 import org.sipmq.proxy.internal.TimerService;
 import org.sipmq.proxy.internal.TimerWorker;
@@ -27,6 +28,16 @@ import org.sipmq.proxy.internal.TimerWorker;
  */
 public final class TimerModule extends SipmqModule {
     private TimerConfig config;
+    private TimerTicker ticker = TimerTicker.SYSTEM;
+
+    /**
+     * Runs the workers on another clock: a test's, which ends a worker's pause between runs only when the test moves
+     * it (proxy-core's test {@code FakeTicker}), instead of waiting for real intervals. The default is the system's.
+     */
+    public TimerModule ticker(TimerTicker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        return this;
+    }
 
     @Override
     protected void readConfig(ConfigFile file, ConfigErrors errors) {
@@ -41,6 +52,7 @@ public final class TimerModule extends SipmqModule {
             config = TimerConfig.empty();
         }
         bind(TimerConfig.class).toInstance(config);
+        bind(TimerTicker.class).toInstance(ticker);
         TimerRoutes.routes(binder());
         MapBinder.newMapBinder(binder(), String.class, PvProvider.class)
                 .addBinding("rtimer_worker")

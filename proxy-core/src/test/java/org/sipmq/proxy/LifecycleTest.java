@@ -143,4 +143,60 @@ class LifecycleTest {
         assertThatThrownBy(empty::start).isInstanceOf(IllegalStateException.class)
                 .hasMessage("lifecycle already started");
     }
+
+    /** A service that records when it hears that the whole application started. */
+    private final class Announced implements Service {
+        private final String name;
+        private final Phase phase;
+        private final boolean fails;
+
+        Announced(String name, Phase phase, boolean fails) {
+            this.name = name;
+            this.phase = phase;
+            this.fails = fails;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Phase phase() {
+            return phase;
+        }
+
+        @Override
+        public void start() {
+            if (fails) {
+                throw new IllegalStateException("cannot start " + name);
+            }
+        }
+
+        @Override
+        public void allStarted() {
+            events.add("all started, told " + name);
+        }
+
+        @Override
+        public void stop() {
+            events.add("stop " + name);
+        }
+    }
+
+    @Test
+    void allStartedIsCalledInStartOrderOnceEveryServiceStarted() {
+        Lifecycle l = new Lifecycle(Set.of(new Announced("sip", Phase.TRANSPORT, false),
+                new Announced("db", Phase.STORAGE, false)));
+        l.start();
+        assertThat(events).containsExactly("all started, told db", "all started, told sip");
+    }
+
+    @Test
+    void allStartedIsNeverCalledWhenALaterServiceFailsToStart() {
+        Lifecycle l = new Lifecycle(Set.of(new Announced("sip", Phase.TRANSPORT, true),
+                new Announced("db", Phase.STORAGE, false)));
+        assertThatThrownBy(l::start).hasMessageContaining("cannot start sip");
+        assertThat(events).containsExactly("stop sip", "stop db");
+    }
 }

@@ -9,6 +9,7 @@ import com.google.inject.Module;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.sipmq.proxy.testing.FakeTicker;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TimerModuleTest {
@@ -165,5 +167,23 @@ class TimerModuleTest {
                 .isPositive();
         assertThat(meters.get("sipmq.rtimer.failures").tags("timer", "acc", "route", "ACC_DRAIN").counter().count())
                 .isZero();
+    }
+
+    @Test
+    void theTickerGivenToTheModuleDrivesTheWorkers() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        AtomicInteger runs = new AtomicInteger();
+        app = Sipmq.configure("p.cfg", """
+                modparam("rtimer", "timer", "name=t;interval=10;mode=2")
+                modparam("rtimer", "exec", "timer=t;route=R")
+                """, new TimerModule().ticker(ticker), routes(Map.of("R", ctx -> runs.incrementAndGet())));
+        app.start();
+        ticker.awaitPauses(2);
+        assertThat(runs).as("before the first interval").hasValue(0);
+
+        ticker.advance(Duration.ofSeconds(10));
+        ticker.awaitPauses(4);
+
+        assertThat(runs).as("each of the two workers ran once").hasValue(2);
     }
 }

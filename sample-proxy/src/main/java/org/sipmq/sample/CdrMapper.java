@@ -1,6 +1,8 @@
 package org.sipmq.sample;
 
 import java.util.List;
+import org.apache.ibatis.annotations.Arg;
+import org.apache.ibatis.annotations.ConstructorArgs;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
@@ -21,6 +23,21 @@ interface CdrMapper {
     @Update("CREATE TABLE IF NOT EXISTS caller_state (caller VARCHAR(255) NOT NULL PRIMARY KEY,"
             + " state VARCHAR(1024) NOT NULL)")
     void createCallerStateTable();
+
+    /** Accounting items the {@code cdr} table refused, whole (MEDIUMTEXT: up to 16 MB), with the reason. */
+    @Update("CREATE TABLE IF NOT EXISTS acc_dead_letter (id BIGINT AUTO_INCREMENT PRIMARY KEY, at_ms BIGINT NOT NULL,"
+            + " reason VARCHAR(1024) NOT NULL, `key` MEDIUMTEXT NOT NULL, val MEDIUMTEXT NOT NULL)")
+    void createDeadLetterTable();
+
+    @Insert("INSERT INTO acc_dead_letter (at_ms, reason, `key`, val) VALUES (#{at}, #{reason}, #{key}, #{val})")
+    void deadLetter(@Param("at") long atMillis, @Param("reason") String reason, @Param("key") String key,
+            @Param("val") String val);
+
+    @Select("SELECT id, at_ms, reason, `key`, val FROM acc_dead_letter ORDER BY id")
+    @ConstructorArgs({@Arg(column = "id", javaType = long.class), @Arg(column = "at_ms", javaType = long.class),
+            @Arg(column = "reason", javaType = String.class), @Arg(column = "key", javaType = String.class),
+            @Arg(column = "val", javaType = String.class)})
+    List<CdrStore.DeadLetter> deadLetters();
 
     /** The mqueue table of the dbmode 1 queue {@code acc}, in Kamailio's layout. */
     @Update("CREATE TABLE IF NOT EXISTS acc (id INT AUTO_INCREMENT PRIMARY KEY,"

@@ -1,5 +1,6 @@
 package org.sipmq.sample;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,14 +27,68 @@ public final class CdrStore {
         this.sessions = new SqlSessionFactoryBuilder().build(config);
     }
 
-    /** Creates the {@code cdr}, {@code caller_state} and {@code acc} (mqueue) tables when they do not exist. */
+    /**
+     * Creates the {@code cdr}, {@code caller_state}, {@code acc_dead_letter} and {@code acc} (mqueue) tables when they do
+     * not exist.
+     */
     public void createTables() {
         try (SqlSession s = sessions.openSession(true)) {
             CdrMapper m = s.getMapper(CdrMapper.class);
             m.createTable();
             m.createCallerStateTable();
+            m.createDeadLetterTable();
             m.createAccQueueTable();
         }
+    }
+
+    /** Stores an accounting item that could not be written as a CDR event, with the reason. */
+    void deadLetter(String key, String value, String reason) {
+        try (SqlSession s = sessions.openSession(true)) {
+            String r = reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON - 3) + "...";
+            s.getMapper(CdrMapper.class).deadLetter(System.currentTimeMillis(), r, key, value);
+        }
+    }
+
+    /** Every dead letter, oldest first. */
+    public List<DeadLetter> deadLetters() {
+        try (SqlSession s = sessions.openSession(true)) {
+            return s.getMapper(CdrMapper.class).deadLetters();
+        }
+    }
+
+    /** One row of {@code acc_dead_letter}. */
+    public record DeadLetter(long id, long atMs, String reason, String key, String val) {
+    }
+
+    private static final int MAX_REASON = 1024;
+
+    /**
+     * True when the database refused the data of a statement (SQLSTATE class 22, a data exception such as a value too
+     * long for its column, or 23, an integrity constraint), not the statement or the connection: writing the other
+     * events on their own will work.
+     */
+    static boolean isDataProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The database's own message of a failure, on one line. */
+    static String reason(Throwable e) {
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException && t.getMessage() != null) {
+                message = t.getMessage();
+            }
+            if (message == null && t.getCause() == null) {
+                message = t.toString();
+            }
+        }
+        return message == null ? e.toString() : message.strip().replaceAll("\\s*\\n\\s*", " ");
     }
 
     /** Stores each caller's latest state, in one transaction. */

@@ -2,6 +2,7 @@ package org.sipmq.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -25,13 +26,14 @@ class AccDrainTest {
     private final String url = "jdbc:h2:mem:acc-drain-" + UUID.randomUUID() + ";MODE=MySQL;DB_CLOSE_DELAY=-1";
     private final MQueues mq = MQueues.create(MQueueConfig.of(new MQueueDefinition(Accounting.ACC, 0, 0, 0)));
     private SampleDatabase db;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private AccDrain drain(int batch, int delayMillis) {
         SampleSettings settings = new SampleSettings(Map.of(), Optional.empty(), url, batch, delayMillis,
                 SampleSettings.AccountingMode.CDR);
         db = new SampleDatabase(settings);
         db.start();
-        return new AccDrain(mq, db, settings);
+        return new AccDrain(mq, db, settings, registry);
     }
 
     @AfterEach
@@ -109,5 +111,37 @@ class AccDrainTest {
             assertThat(r.complete()).isTrue();
         });
         assertThat(mq.mq_size(Accounting.ACC)).isZero();
+    }
+
+    /**
+     * An event the CDR table refuses (a Call-ID longer than its column) fails its whole batch; the batch is split, the
+     * other calls' events are written, and only the refused events go to acc_dead_letter, with the reason, counted.
+     */
+    @Test
+    void aBatchWithAnEventTheTableRefusesIsSplitAndOnlyThatEventIsDeadLettered() {
+        AccDrain drain = drain(100, 0);
+        for (int i = 0; i < 10; i++) {
+            queueOneCall("good-" + i);
+        }
+        String poison = "p".repeat(300); // cdr.call_id is VARCHAR(255)
+        mq.queue(Accounting.ACC).add(poison, CallEvent.invite("sip:a@x", "sip:b@y", 1000));
+        queueOneCall("good-last");
+        mq.queue(Accounting.ACC).add("junk", "not an event");
+
+        drain.run(RUN);
+
+        assertThat(db.cdrs().all()).hasSize(11).allSatisfy(r -> {
+            assertThat(r.complete()).as("complete: %s", r).isTrue();
+            assertThat(List.of(r.invites(), r.replies(), r.byes())).containsExactly(1, 1, 1);
+        });
+        assertThat(db.cdrs().deadLetters()).extracting(CdrStore.DeadLetter::key).containsExactlyInAnyOrder("junk",
+                poison);
+        assertThat(db.cdrs().deadLetters()).filteredOn(d -> d.key().equals(poison)).singleElement()
+                .satisfies(d -> {
+                    assertThat(d.val()).isEqualTo(CallEvent.invite("sip:a@x", "sip:b@y", 1000));
+                    assertThat(d.reason()).containsIgnoringCase("CALL_ID");
+                });
+        assertThat(registry.get("sipmq.sample.acc.dead.letters").counter().count()).isEqualTo(2);
+        assertThat(mq.mq_size(Accounting.ACC)).as("nothing put back for a data problem").isZero();
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +18,7 @@ import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.FailureContext;
+import org.sipmq.proxy.PvEngine;
 import org.sipmq.proxy.PvProvider;
 import org.sipmq.proxy.ReplyContext;
 import org.sipmq.proxy.RequestContext;
@@ -30,8 +33,10 @@ class AccountingTest {
     private static final Map<String, PvProvider> CALL = Map.of("ci", a -> "call-1", "fu", a -> "sip:alice@x", "tu",
             a -> "sip:bob@y", "fU", a -> "alice", "rs", a -> "200");
 
+    private final Map<String, PvProvider> pvs = new HashMap<>(CALL);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MQueues mq = MQueues.create(MQueueConfig.of(new MQueueDefinition(Accounting.ACC, 0, 0, 0),
-            new MQueueDefinition(Accounting.CALLER_STATE, 10_000, 2, 0)), CALL);
+            new MQueueDefinition(Accounting.CALLER_STATE, 10_000, 2, 0)), pvs);
 
     @AfterEach
     void clear() {
@@ -40,7 +45,7 @@ class AccountingTest {
 
     private Accounting hook(AccountingMode mode) {
         return new Accounting(mq, new SampleSettings(Map.of(), Optional.empty(), SampleSettings.DEFAULT_CDR_DB_URL,
-                100, 0, mode));
+                100, 0, mode), new PvEngine(pvs), registry);
     }
 
     private static Request request(String method) {
@@ -122,5 +127,37 @@ class AccountingTest {
         hook.onFailure(failureCtx(486));
 
         assertThat(mq.mq_size(Accounting.ACC)).isZero();
+    }
+
+    @Test
+    void longFromAndToUrisAreCutToTheCdrColumnsBeforeTheyAreQueued() {
+        pvs.put("tu", a -> "sip:" + "b".repeat(8000) + "@y");
+        pvs.put("fu", a -> "sip:" + "a".repeat(300) + "@x");
+        hook(AccountingMode.CDR).onRequest(requestCtx(Request.INVITE, false));
+
+        String value = mq.queue(Accounting.ACC).drainAll().get(0).value();
+        CallEvent e = CallEvent.parse("call-1", value);
+        assertThat(e.from()).hasSize(Accounting.MAX_URI).startsWith("sip:aaa");
+        assertThat(e.to()).hasSize(Accounting.MAX_URI).startsWith("sip:bbb");
+        assertThat(registry.get("sipmq.sample.acc.uris.cut").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void anEventTheQueueRefusesIsCountedAndTheCallGoesOn() {
+        pvs.put("ci", a -> "c".repeat(61_000));
+        pvs.put("fU", a -> "u".repeat(300));
+        MQueues limited = MQueues.create(MQueueConfig.of(List.of(new MQueueDefinition(Accounting.ACC, 0, 0, 1),
+                new MQueueDefinition(Accounting.CALLER_STATE, 10_000, 2, 0)), Optional.of("jdbc:h2:mem:unused")), pvs);
+        org.sipmq.mqueue.internal.QueueLimits.limit(limited.queue(Accounting.ACC), 255, 4096); // as the acc table
+        Accounting hook = new Accounting(limited, new SampleSettings(Map.of(), Optional.empty(),
+                SampleSettings.DEFAULT_CDR_DB_URL, 100, 0, AccountingMode.CDR), new PvEngine(pvs), registry);
+
+        hook.onRequest(requestCtx(Request.INVITE, false));
+        hook.onFailure(failureCtx(486));
+
+        assertThat(limited.mq_size(Accounting.ACC)).isZero();
+        assertThat(limited.queue(Accounting.ACC).stats().refused()).as("the INVITE and the 486").isEqualTo(2);
+        assertThat(limited.mq_size(Accounting.CALLER_STATE)).as("a user part longer than 255").isZero();
+        assertThat(registry.get("sipmq.sample.acc.refused").counter().count()).isEqualTo(3);
     }
 }

@@ -49,6 +49,36 @@ final class ProxyProcess implements AutoCloseable {
         throw new AssertionError("the sample proxy did not start within 60 s:\n" + proxy.output());
     }
 
+    /** What a proxy that was expected not to start did: its exit code and output. */
+    record Exit(int code, String output) {
+    }
+
+    /** Starts the proxy expecting it to exit before it says it started; waits (bounded) for that exit. */
+    static Exit startExpectingExit(Path config, Path workDir, long seconds) throws IOException, InterruptedException {
+        Path jar = Path.of("target", "sample-proxy.jar").toAbsolutePath();
+        Files.createDirectories(workDir);
+        Path log = workDir.resolve("proxy-" + System.nanoTime() + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar.toString(), "--config",
+                config.toAbsolutePath().toString())).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        ProxyProcess proxy = new ProxyProcess(p, log);
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            proxy.close();
+            throw new AssertionError("the sample proxy was expected to exit at start but still ran after " + seconds
+                    + " s:\n" + proxy.output());
+        }
+        return new Exit(p.exitValue(), proxy.output());
+    }
+
+    /** SIGKILL, as a crash or an out-of-memory kill: no shutdown hook runs. Waits (bounded) for the process to end. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly(); // SIGKILL on Linux
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the sample proxy did not die within 30 s of SIGKILL");
+        }
+    }
+
     /** Sends SIGTERM and waits for a graceful exit; returns the exit code. */
     int terminate(long seconds) throws InterruptedException {
         process.destroy(); // SIGTERM on Linux
@@ -57,14 +87,6 @@ final class ProxyProcess implements AutoCloseable {
             throw new AssertionError("the sample proxy did not exit within " + seconds + " s of SIGTERM:\n" + output());
         }
         return process.exitValue();
-    }
-
-    /** Kills the proxy with SIGKILL (no shutdown hook, nothing saved or shipped) and waits until it is gone. */
-    void kill() throws InterruptedException {
-        process.destroyForcibly(); // SIGKILL on Linux
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            throw new AssertionError("the sample proxy did not die within 30 s of SIGKILL");
-        }
     }
 
     String output() {

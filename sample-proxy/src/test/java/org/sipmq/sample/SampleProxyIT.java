@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,11 +30,12 @@ import org.sipmq.proxy.testing.FreePorts;
 
 /**
  * The sample proxy end to end, as users run it: {@code java -jar sample-proxy.jar} in its own JVM, SIPp callers and
- * callees on 127.0.0.1, CDRs and the dbmode 1 queue in the real MariaDB (database {@code sipmq_it}), and, for the
+ * callees on 127.0.0.1, CDRs and the dbmode 1 queue in the real MariaDB (database {@code sipmq_it_<pid>}), and, for the
  * basic call and the SIGTERM test, on the shipped configuration's embedded H2 too.
  */
 class SampleProxyIT {
-    private static final String DB = "sipmq_it";
+    /** A database of this JVM's own: other builds on the machine run these tests at the same time. */
+    private static final String DB = TestDatabases.privateDatabase("sipmq_it");
 
     @TempDir
     Path dir;
@@ -44,13 +46,13 @@ class SampleProxyIT {
     private CdrStore cdrs;
 
     @BeforeAll
-    static void peers() throws SQLException {
+    static void peers() {
         Sipp.requireInstalled();
-        try (HikariDataSource root = TestDatabases.mariaDb();
-                Connection c = root.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE IF NOT EXISTS " + DB);
-        }
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        TestDatabases.dropDatabase(DB);
     }
 
     @BeforeEach
@@ -367,12 +369,12 @@ class SampleProxyIT {
     }
 
     private static String jdbcUrl() {
-        return TestDatabases.MYSQL_URL.replace("/test?", "/" + DB + "?");
+        return TestDatabases.url(DB);
     }
 
     /** Where a test's proxy keeps its queue table and its CDRs. */
     enum Backend {
-        /** The real MariaDB, database {@code sipmq_it}, in a configuration written by the test. */
+        /** The real MariaDB, database {@code sipmq_it_<pid>}, in a configuration written by the test. */
         MARIADB,
         /** The shipped {@code conf/sample-proxy.cfg}: embedded H2 under {@code ./data} (the test's folder). */
         H2

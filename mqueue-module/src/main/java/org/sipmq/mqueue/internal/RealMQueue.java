@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueueItem;
+import org.sipmq.mqueue.MQueueItemTooLargeException;
 import org.sipmq.mqueue.MQueueStats;
 
 /**
@@ -35,6 +36,10 @@ final class RealMQueue extends EngineQueue {
     private long duplicatesIgnored;
     private long replaced;
     private long fetches;
+    private long refused;
+    /** The longest key and value the queue's table stores, in characters; unlimited until persistence sets them. */
+    private volatile int maxKeyChars = Integer.MAX_VALUE;
+    private volatile int maxValueChars = Integer.MAX_VALUE;
 
     RealMQueue(MQueueDefinition definition, int index, LongSupplier nanoClock) {
         super(index);
@@ -60,6 +65,7 @@ final class RealMQueue extends EngineQueue {
     public void add(String key, String value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
+        checkFits(key, value);
         Node node = new Node(key, value, nanoClock.getAsLong());
         synchronized (lock) {
             adds++;
@@ -90,6 +96,41 @@ final class RealMQueue extends EngineQueue {
             }
             count = n;
         }
+    }
+
+    /** Refuses an item that the queue's table could not store at stop (only a persisted queue has a limit). */
+    private void checkFits(String key, String value) {
+        boolean keyFits = fits(key, maxKeyChars);
+        if (keyFits && fits(value, maxValueChars)) {
+            return;
+        }
+        synchronized (lock) {
+            refused++;
+        }
+        String what = keyFits ? "value" : "key";
+        String text = keyFits ? value : key;
+        throw new MQueueItemTooLargeException("mqueue '" + name() + "': " + what + " of "
+                + text.codePointCount(0, text.length()) + " characters refused (expected: at most "
+                + (keyFits ? maxValueChars : maxKeyChars) + ", the size of the " + (keyFits ? "val" : "key")
+                + " column of table " + name() + ")");
+    }
+
+    /** VARCHAR(n) counts characters; a Java string's length (UTF-16 units) is never smaller than its count. */
+    private static boolean fits(String s, int max) {
+        return s.length() <= max || s.codePointCount(0, s.length()) <= max;
+    }
+
+    /**
+     * Sets the longest key and value this queue accepts, in characters: its table's column sizes, so that an item that
+     * could not be saved at stop is refused when added instead of lost then.
+     */
+    void limitItems(int maxKeyChars, int maxValueChars) {
+        if (maxKeyChars < 0 || maxValueChars < 0) {
+            throw new IllegalArgumentException("mqueue '" + name() + "': item limits " + maxKeyChars + "/"
+                    + maxValueChars + " (expected: >= 0)");
+        }
+        this.maxKeyChars = maxKeyChars;
+        this.maxValueChars = maxValueChars;
     }
 
     /** Takes the oldest item, or null when empty. */
@@ -174,7 +215,7 @@ final class RealMQueue extends EngineQueue {
                 Node oldest = fifo != null ? fifo.peekFirst() : keyed.values().iterator().next();
                 age = Math.max(0, now - oldest.enqueuedNanos);
             }
-            return new MQueueStats(adds, evictions, duplicatesIgnored, replaced, fetches, age);
+            return new MQueueStats(adds, evictions, duplicatesIgnored, replaced, fetches, age, refused);
         }
     }
 

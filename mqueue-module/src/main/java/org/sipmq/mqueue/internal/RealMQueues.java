@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.sipmq.mqueue.MQueue;
+import org.sipmq.mqueue.MQueueItemTooLargeException;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.Format;
 import org.sipmq.proxy.PvEngine;

@@ -234,7 +234,7 @@ class RealMQueueTest {
         q.add("c", "1");
         q.poll();
 
-        assertThat(q.stats()).isEqualTo(new MQueueStats(4, 1, 0, 1, 1, 0));
+        assertThat(q.stats()).isEqualTo(new MQueueStats(4, 1, 0, 1, 1, 0, 0));
     }
 
     @Test

@@ -294,4 +294,31 @@ class RealMQueuesTest {
         assertThat(plain.mqk_get("q")).isEqualTo("x");
         assertThat(plain.mqv_get("q")).isEqualTo("0");
     }
+
+    @Test
+    void mqAddOfAnItemLongerThanItsTableReturnsMinusThreeAndQueuesNothing() {
+        QueueLimits.limit(mq.queue("acc"), 5, 8);
+
+        assertThat(mq.mq_add("acc", "k".repeat(6), "v")).isEqualTo(MQueues.MQ_ADD_TOO_LARGE).isNegative();
+        assertThat(mq.mq_add("acc", "k", "v".repeat(9))).isEqualTo(-3);
+        assertThat(mq.mq_add("acc", "k".repeat(5), "v".repeat(8))).as("exactly the column sizes").isEqualTo(1);
+        assertThat(mq.mq_add("acc", "\u20ac".repeat(5), "\uD83D\uDE00".repeat(8)))
+                .as("characters, not UTF-16 units or bytes").isEqualTo(1);
+
+        assertThat(mq.mq_size("acc")).isEqualTo(2);
+        assertThat(mq.queue("acc").stats().refused()).isEqualTo(2);
+        assertThat(mq.queue("acc").stats().adds()).isEqualTo(2);
+        assertThat(mq.mq_add("cdr", "k".repeat(6), "v")).as("another queue has no limit").isEqualTo(1);
+    }
+
+    @Test
+    void addOfAnItemLongerThanItsTableThrowsNamingTheQueueTheLengthAndTheColumn() {
+        QueueLimits.limit(mq.queue("acc"), 5, 8);
+
+        assertThatThrownBy(() -> mq.queue("acc").add("k", "v".repeat(9)))
+                .isInstanceOf(org.sipmq.mqueue.MQueueItemTooLargeException.class)
+                .hasMessage("mqueue 'acc': value of 9 characters refused (expected: at most 8, the size of the val"
+                        + " column of table acc)");
+        assertThat(mq.queue("acc").size()).isZero();
+    }
 }

@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.sipmq.proxy.Service;
 import org.sipmq.proxy.TimerConfig;
 import org.sipmq.proxy.TimerDefinition;
 import org.sipmq.proxy.TimerRoute;
+import org.sipmq.proxy.TimerTicker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +35,24 @@ public final class TimerService implements Service {
     private final TimerConfig config;
     private final Map<String, Provider<TimerRoute>> routes;
     private final MeterRegistry registry;
+    private final TimerTicker ticker;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private boolean started;
 
-    @Inject
+    /** On the system's clock. */
     public TimerService(TimerConfig config, Map<String, Provider<TimerRoute>> routes, MeterRegistry registry) {
+        this(config, routes, registry, TimerTicker.SYSTEM);
+    }
+
+    /** On {@code ticker}'s clock ({@link org.sipmq.proxy.TimerModule#ticker}): a test's steps the workers by hand. */
+    @Inject
+    public TimerService(TimerConfig config, Map<String, Provider<TimerRoute>> routes, MeterRegistry registry,
+            TimerTicker ticker) {
         this.config = config;
         this.routes = Map.copyOf(routes);
         this.registry = registry;
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
     }
 
     @Override
@@ -88,7 +99,7 @@ public final class TimerService implements Service {
     }
 
     private boolean pause(Duration delay) throws InterruptedException {
-        return !stopping.await(delay.toNanos(), TimeUnit.NANOSECONDS);
+        return !ticker.awaitStop(stopping, delay.toNanos());
     }
 
     /** The worker threads, while started. */
@@ -102,11 +113,11 @@ public final class TimerService implements Service {
         if (threads.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + config.stopTimeout().toNanos();
+        long deadline = ticker.nanoTime() + config.stopTimeout().toNanos();
         boolean interrupted = false;
         for (Thread t : threads) {
             try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - ticker.nanoTime())));
             } catch (InterruptedException e) {
                 interrupted = true;
                 break;

@@ -2,6 +2,7 @@ package org.sipmq.mqueue.internal.db;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,14 +26,17 @@ import org.sipmq.proxy.Service;
 public final class PersistenceModule extends AbstractModule {
     private final Optional<String> dbUrl;
     private final List<MQueueDefinition> definitions;
+    private final Path spoolDir;
 
     /**
      * @param dbUrl the raw {@code db_url} modparam value, if set
      * @param definitions every queue definition
+     * @param spoolDir where a stop puts what it could not save ({@code spool_dir})
      */
-    public PersistenceModule(Optional<String> dbUrl, List<MQueueDefinition> definitions) {
+    public PersistenceModule(Optional<String> dbUrl, List<MQueueDefinition> definitions, Path spoolDir) {
         this.dbUrl = dbUrl;
         this.definitions = List.copyOf(definitions);
+        this.spoolDir = spoolDir;
     }
 
     /** A configuration problem: {@code where} names the parameter or the queue. */
@@ -80,6 +84,7 @@ public final class PersistenceModule extends AbstractModule {
             return; // nothing to persist, or start-up will not happen anyway
         }
         bind(DbUrl.class).toInstance(DbUrl.parse(dbUrl.get()));
+        bind(QueueSpool.class).toInstance(new QueueSpool(spoolDir));
         Multibinder<Service> services = Multibinder.newSetBinder(binder(), Service.class);
         services.addBinding().to(QueueDatabase.class);
         services.addBinding().to(QueuePersistence.class);

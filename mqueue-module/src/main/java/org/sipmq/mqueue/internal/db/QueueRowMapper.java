@@ -1,5 +1,6 @@
 package org.sipmq.mqueue.internal.db;
 
+import java.util.List;
 import org.apache.ibatis.annotations.Arg;
 import org.apache.ibatis.annotations.ConstructorArgs;
 import org.apache.ibatis.annotations.Delete;
@@ -23,9 +24,14 @@ interface QueueRowMapper {
             @Arg(column = "val", javaType = String.class)})
     Cursor<QueueRow> selectAll(@Param("table") String table);
 
-    /** Deletes the rows that were loaded, leaving any row added since (a higher id) to the next start. */
-    @Delete("DELETE FROM `${table}` WHERE id <= #{maxId}")
-    int deleteUpTo(@Param("table") String table, @Param("maxId") long maxId);
+    /**
+     * Deletes exactly the rows that were loaded: a row that someone inserted during the load stays for the next start,
+     * whatever its id (an id range would take a row committed late with a lower id). On InnoDB, equality on the
+     * primary key locks only these rows, so the delete never waits for another writer's uncommitted row.
+     */
+    @Delete({"<script>DELETE FROM `${table}` WHERE id IN",
+            "<foreach item='id' collection='ids' open='(' separator=',' close=')'>#{id}</foreach></script>"})
+    int deleteIds(@Param("table") String table, @Param("ids") List<Long> ids);
 
     @Insert("INSERT INTO `${table}` (`key`, val) VALUES (#{key}, #{val})")
     int insert(@Param("table") String table, @Param("key") String key, @Param("val") String val);

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +34,14 @@ final class QueueStore {
         this.url = url;
     }
 
-    /** What saving one queue did. {@code connectionLost}: the database could not be reached, so the rest was lost. */
-    record SaveResult(int saved, int failed, boolean connectionLost) {
+    /**
+     * What saving one queue did: how many items were saved, the items that were not (in queue order), and whether the
+     * database could not be reached (so the rest was not tried).
+     */
+    record SaveResult(int saved, List<MQueueItem> unsaved, boolean connectionLost) {
+        int failed() {
+            return unsaved.size();
+        }
     }
 
     /**
@@ -54,23 +64,25 @@ final class QueueStore {
         }
     }
 
+    /** Rows deleted per statement: the ids go into the SQL text, so a statement stays a few KB. */
+    static final int DELETE_CHUNK = 1000;
+
     /**
      * Adds every row of each queue's table to the queue, in id order, through {@link MQueue#add} (so the size limit and
-     * the addmode apply), then deletes the loaded rows of every table, all in one transaction: a failure anywhere rolls
-     * back every delete, leaving every table as it was.
+     * the addmode apply), then deletes exactly the loaded rows of every table, all in one transaction: a failure
+     * anywhere rolls back every delete, leaving every table as it was.
      *
      * @return rows loaded per queue name
      * @throws QueueStoreException naming the queue, the table and the problem
      */
     Map<String, Integer> loadAndClear(List<MQueue> queues) {
         Map<String, Integer> loaded = new LinkedHashMap<>();
-        Map<String, Long> maxIds = new LinkedHashMap<>();
+        Map<String, List<Long>> loadedIds = new LinkedHashMap<>();
         try (SqlSession session = sessions.openSession(ExecutorType.SIMPLE, false)) {
             QueueRowMapper mapper = session.getMapper(QueueRowMapper.class);
             for (MQueue q : queues) {
                 String table = TableNames.checked(q.name());
-                int count = 0;
-                long maxId = Long.MIN_VALUE;
+                List<Long> ids = new ArrayList<>();
                 try (Cursor<QueueRow> rows = mapper.selectAll(table)) {
                     for (QueueRow row : rows) {
                         if (row.key() == null || row.val() == null) {
@@ -79,8 +91,7 @@ final class QueueStore {
                                     + " (expected: strings, '' when empty); no table was changed");
                         }
                         q.add(row.key(), row.val());
-                        maxId = Math.max(maxId, row.id());
-                        count++;
+                        ids.add(row.id());
                     }
                 } catch (QueueStoreException e) {
                     throw e;
@@ -88,20 +99,52 @@ final class QueueStore {
                     throw new QueueStoreException("mqueue '" + q.name() + "': cannot load table " + table + " from "
                             + url + ": " + rootMessage(e) + "; no table was changed", e);
                 }
-                loaded.put(q.name(), count);
-                if (count > 0) {
-                    maxIds.put(table, maxId);
+                loaded.put(q.name(), ids.size());
+                if (!ids.isEmpty()) {
+                    loadedIds.put(table, ids);
                 }
             }
             try {
-                maxIds.forEach(mapper::deleteUpTo);
+                for (Map.Entry<String, List<Long>> e : loadedIds.entrySet()) {
+                    List<Long> ids = e.getValue();
+                    for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
+                        mapper.deleteIds(e.getKey(), ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK)));
+                    }
+                }
                 session.commit(true);
             } catch (RuntimeException e) {
-                throw new QueueStoreException("cannot delete the loaded rows of tables " + maxIds.keySet() + " in "
+                throw new QueueStoreException("cannot delete the loaded rows of tables " + loadedIds.keySet() + " in "
                         + url + ": " + rootMessage(e) + "; no table was changed", e);
             }
         }
         return loaded;
+    }
+
+    /** The longest key and value a table stores, in characters, as its column sizes say. */
+    record ColumnLimits(int key, int val) {
+    }
+
+    /**
+     * Reads the sizes of the {@code key} and {@code val} columns of a table ({@code VARCHAR(64)}: 64). A column with
+     * no size the driver reports (a TEXT of the largest kind) counts as unlimited.
+     *
+     * @throws QueueStoreException naming the queue and the table
+     */
+    ColumnLimits columnLimits(String queue) {
+        String table = TableNames.checked(queue);
+        try (SqlSession session = sessions.openSession(true);
+                Statement st = session.getConnection().createStatement();
+                ResultSet rs = st.executeQuery("SELECT `key`, val FROM `" + table + "` WHERE 1 = 0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            return new ColumnLimits(size(md.getPrecision(1)), size(md.getPrecision(2)));
+        } catch (SQLException | RuntimeException e) {
+            throw new QueueStoreException("mqueue '" + queue + "': cannot read the column sizes of table " + table
+                    + " in " + url + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static int size(int precision) {
+        return precision <= 0 ? Integer.MAX_VALUE : precision;
     }
 
     /**
@@ -112,7 +155,7 @@ final class QueueStore {
     SaveResult save(String queue, List<MQueueItem> items) {
         String table = TableNames.checked(queue);
         int saved = 0;
-        int failed = 0;
+        List<MQueueItem> unsaved = new ArrayList<>();
         for (int from = 0; from < items.size(); from += BATCH_SIZE) {
             List<MQueueItem> batch = items.subList(from, Math.min(items.size(), from + BATCH_SIZE));
             RuntimeException batchError = insertBatch(table, batch);
@@ -122,27 +165,30 @@ final class QueueStore {
             }
             if (isConnectionProblem(batchError)) {
                 log.error("mqueue '{}': cannot reach the database {} to save: {}", queue, url, rootMessage(batchError));
-                return new SaveResult(saved, items.size() - saved, true);
+                unsaved.addAll(items.subList(from, items.size()));
+                return new SaveResult(saved, unsaved, true);
             }
             log.warn("mqueue '{}': batch insert of {} rows into {} failed ({}); retrying row by row", queue,
                     batch.size(), table, rootMessage(batchError));
             int batchSaved = 0;
             try (SqlSession session = sessions.openSession(ExecutorType.SIMPLE, true)) {
                 QueueRowMapper mapper = session.getMapper(QueueRowMapper.class);
-                for (MQueueItem item : batch) {
+                for (int i = 0; i < batch.size(); i++) {
+                    MQueueItem item = batch.get(i);
                     try {
                         mapper.insert(table, item.key(), item.value());
                         batchSaved++;
                     } catch (RuntimeException e) {
-                        failed++;
                         if (isConnectionProblem(e)) {
                             log.error("mqueue '{}': lost the database {} while saving: {}", queue, url,
                                     rootMessage(e));
-                            return new SaveResult(saved + batchSaved, items.size() - saved - batchSaved, true);
+                            unsaved.addAll(items.subList(from + i, items.size()));
+                            return new SaveResult(saved + batchSaved, unsaved, true);
                         }
-                        if (failed <= LOGGED_FAILURES_PER_QUEUE) {
+                        unsaved.add(item);
+                        if (unsaved.size() <= LOGGED_FAILURES_PER_QUEUE) {
                             log.error("mqueue '{}': cannot save item (key '{}', {} chars of value) into {}: {}", queue,
-                                    item.key(), item.value().length(), table, rootMessage(e));
+                                    shortened(item.key()), item.value().length(), table, rootMessage(e));
                         }
                     }
                 }
@@ -154,7 +200,12 @@ final class QueueStore {
                         queue, from + 1, from + batch.size());
             }
         }
-        return new SaveResult(saved, failed, false);
+        return new SaveResult(saved, unsaved, false);
+    }
+
+    /** A key as logged: a peer's 60 KB Call-ID is cut, not written whole into every line. */
+    private static String shortened(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 120) + "... (" + s.length() + " chars)";
     }
 
     /** Inserts one batch in one transaction; returns the error, or null when committed. */

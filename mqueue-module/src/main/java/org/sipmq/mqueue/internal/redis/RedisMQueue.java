@@ -150,11 +150,11 @@ public final class RedisMQueue extends EngineQueue {
 
     /**
      * adds: taken into the buffer; evictions, duplicatesIgnored, replaced: what Redis did with this node's batches;
-     * fetches: taken by this node. The age of the oldest item is not tracked for a Redis queue (0).
+     * fetches: taken by this node. The age of the oldest item is not tracked for a Redis queue (0); refused: 0 (a Redis queue has no table to outgrow).
      */
     @Override
     public MQueueStats stats() {
-        return new MQueueStats(adds.sum(), evictions, duplicatesIgnored, replaced, fetches.sum(), 0);
+        return new MQueueStats(adds.sum(), evictions, duplicatesIgnored, replaced, fetches.sum(), 0, 0);
     }
 
     /** Items added on this node that Redis has not acknowledged yet (what a kill -9 would lose). */

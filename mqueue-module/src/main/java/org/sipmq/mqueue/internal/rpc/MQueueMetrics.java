@@ -23,10 +23,10 @@ import org.sipmq.proxy.Service;
  * {@link MQueue#stats()} at each scrape (nothing is counted twice, nothing on the queue's hot path). Prometheus names:
  * {@code mqueue_size}, {@code mqueue_size_limit}, {@code mqueue_oldest_age_seconds}, {@code mqueue_adds_total},
  * {@code mqueue_evictions_total}, {@code mqueue_duplicates_ignored_total}, {@code mqueue_replaced_total},
- * {@code mqueue_fetches_total}. A {@code backend=redis} queue's size is the shared count in Redis; it also has
- * {@code mqueue_redis_buffered} (items added here and not yet acknowledged by Redis), {@code mqueue_redis_prefetched},
- * {@code mqueue_redis_shipped_total} and {@code mqueue_redis_failed_fast_total} (adds refused, buffer full). Bound
- * when the application starts, removed when it stops.
+ * {@code mqueue_fetches_total}, {@code mqueue_refused_total}. A {@code backend=redis} queue's size is the shared count
+ * in Redis; it also has {@code mqueue_redis_buffered} (items added here and not yet acknowledged by Redis),
+ * {@code mqueue_redis_prefetched}, {@code mqueue_redis_shipped_total} and {@code mqueue_redis_failed_fast_total} (adds
+ * refused, buffer full). Bound when the application starts, removed when it stops.
  */
 @Singleton
 public final class MQueueMetrics implements MeterBinder, Service {
@@ -91,6 +91,9 @@ public final class MQueueMetrics implements MeterBinder, Service {
                     MQueueStats::replaced);
             counter(registry, q, "mqueue.fetches", "Items taken out of the queue by any fetch, poll or drain",
                     MQueueStats::fetches);
+            counter(registry, q, "mqueue.refused",
+                    "Adds refused because the key or value is longer than the queue's table stores (mq_add -3)",
+                    MQueueStats::refused);
             if (q instanceof RedisMQueue r) {
                 redis(registry, r);
             }

@@ -41,7 +41,7 @@ class H2PersistenceIT extends PersistenceContract {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        Server server = Server.createTcpServer("-tcpPort", String.valueOf(port), "-ifNotExists").start();
+        Server[] server = {Server.createTcpServer("-tcpPort", String.valueOf(port), "-ifNotExists").start()};
         String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/mem:down_" + UUID.randomUUID().toString().substring(0, 8)
                 + ";DB_CLOSE_DELAY=-1";
         return new Downable() {
@@ -57,7 +57,12 @@ class H2PersistenceIT extends PersistenceContract {
 
             @Override
             public void takeDown() {
-                server.stop();
+                server[0].stop();
+            }
+
+            @Override
+            public void restore() throws SQLException {
+                server[0] = Server.createTcpServer("-tcpPort", String.valueOf(port), "-ifNotExists").start();
             }
         };
     }

@@ -6,9 +6,20 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sipmq.proxy.testing.TcpForwarder;
 
 /** The persistence contract against the real MariaDB (or MySQL) on 127.0.0.1:3306, through MySQL Connector/J. */
 class MariaDbPersistenceIT extends PersistenceContract {
@@ -16,6 +27,15 @@ class MariaDbPersistenceIT extends PersistenceContract {
             "jdbc:mysql://127.0.0.1:3306/test?user=root&password=");
     static final String KAMAILIO_URL = System.getProperty("sipmq.test.mysql.kamailio.url",
             "mysql://root:@127.0.0.1:3306/test");
+
+    private final List<TcpForwarder> forwarders = new ArrayList<>();
+
+    @AfterEach
+    void closeForwarders() throws IOException {
+        for (TcpForwarder f : forwarders) {
+            f.close();
+        }
+    }
 
     @BeforeAll
     static void requireMariaDb() {
@@ -49,6 +69,7 @@ class MariaDbPersistenceIT extends PersistenceContract {
         String target = DbUrl.parse(URL).target(); // host:port/db
         int port = Integer.parseInt(target.substring(target.indexOf(':') + 1, target.indexOf('/')));
         TcpForwarder forwarder = new TcpForwarder(port);
+        forwarders.add(forwarder);
         String url = URL.replaceFirst("//[^/]+/", "//127.0.0.1:" + forwarder.port() + "/");
         return new Downable() {
             @Override
@@ -63,7 +84,12 @@ class MariaDbPersistenceIT extends PersistenceContract {
 
             @Override
             public void takeDown() throws IOException {
-                forwarder.close();
+                forwarder.cut();
+            }
+
+            @Override
+            public void restore() {
+                forwarder.restore();
             }
         };
     }
@@ -80,5 +106,50 @@ class MariaDbPersistenceIT extends PersistenceContract {
         run = start(KAMAILIO_URL, def(t, 0, 0, 1));
         assertThat(contents(run.queue(t))).containsExactlyElementsOf(items("a", "1", "b", "2"));
         run.lifecycle().stop();
+    }
+
+    /**
+     * A writer's row that gets its id before the load reads the table but commits after: the load does not see it, so
+     * it must stay for the next start. A delete of {@code id <= max} took it (it waited for the writer's lock, then
+     * deleted the row just committed); the delete of exactly the loaded ids neither waits for it nor touches it.
+     */
+    @Test
+    void aRowCommittedDuringTheLoadWithALowerIdThanTheLoadedOnesStays() throws Exception {
+        String t = newTable();
+        insertRows(t, "first", "1");
+        ExecutorService loader = Executors.newSingleThreadExecutor();
+        try (Connection writer = connect()) {
+            writer.setAutoCommit(false);
+            try (PreparedStatement ps = writer.prepareStatement("INSERT INTO " + t + " (`key`, val) VALUES (?, ?)")) {
+                ps.setString(1, "late");
+                ps.setString(2, "2");
+                ps.executeUpdate(); // id 2, not committed yet
+            }
+            insertRows(t, "early", "3"); // id 3, committed
+            Future<Run> load = loader.submit(() -> start(def(t, 0, 0, 1)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!load.isDone() && !aTransactionWaitsForALock() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            writer.commit();
+            Run run = load.get(60, TimeUnit.SECONDS);
+
+            assertThat(contents(run.queue(t))).containsExactlyElementsOf(items("first", "1", "early", "3"));
+            assertThat(rows(t)).as("the row committed during the load").containsExactlyElementsOf(items("late", "2"));
+            run.queue(t).drainAll();
+            run.lifecycle().stop();
+        } finally {
+            loader.shutdownNow();
+        }
+    }
+
+    private boolean aTransactionWaitsForALock() throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
     }
 }

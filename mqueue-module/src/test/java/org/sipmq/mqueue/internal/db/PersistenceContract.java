@@ -4,23 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.sipmq.mqueue.MQueue;
 import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueueItem;
+import org.sipmq.mqueue.MQueueItemTooLargeException;
 import org.sipmq.mqueue.MQueues;
+import org.sipmq.mqueue.internal.QueueLimits;
 import org.sipmq.proxy.Lifecycle;
+import org.sipmq.proxy.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +42,10 @@ abstract class PersistenceContract {
             + " `key` VARCHAR(64) NOT NULL DEFAULT '', val VARCHAR(4096) NOT NULL DEFAULT '')";
 
     private final List<String> tables = new ArrayList<>();
+
+    /** The spool directory of every run of one test, so that a second run finds what the first spooled. */
+    @TempDir
+    Path spoolDir;
 
     /** The db_url the proxy under test is given. */
     abstract String dbUrl();
@@ -53,8 +64,11 @@ abstract class PersistenceContract {
 
         Connection connect() throws SQLException;
 
-        /** Closes every connection and stops listening. Idempotent. */
+        /** Closes every connection and refuses new ones. Idempotent. */
         void takeDown() throws IOException;
+
+        /** Serves again, with every table as it was. */
+        void restore() throws Exception;
     }
 
     /** One run of the proxy's persistence: the queues, the database and the persistence service, in a lifecycle. */
@@ -65,12 +79,23 @@ abstract class PersistenceContract {
     }
 
     Run start(String dbUrl, MQueueDefinition... definitions) {
-        MQueues queues = TestQueues.create(definitions);
+        return start(dbUrl, TestQueues.create(definitions), List.of());
+    }
+
+    /** A run on these queues, with more services (such as one that fails to start after the load). */
+    Run start(String dbUrl, MQueues queues, List<Service> more) {
         QueueDatabase database = new QueueDatabase(DbUrl.parse(dbUrl));
-        QueuePersistence persistence = new QueuePersistence(database, queues);
-        Lifecycle lifecycle = new Lifecycle(Set.of(database, persistence));
+        QueuePersistence persistence = new QueuePersistence(database, queues, spool());
+        Set<Service> services = new HashSet<>(more);
+        services.add(database);
+        services.add(persistence);
+        Lifecycle lifecycle = new Lifecycle(services);
         lifecycle.start();
         return new Run(queues, lifecycle, persistence);
+    }
+
+    QueueSpool spool() {
+        return new QueueSpool(spoolDir);
     }
 
     Run start(MQueueDefinition... definitions) {
@@ -131,6 +156,18 @@ abstract class PersistenceContract {
 
     List<MQueueItem> rows(String table) throws SQLException {
         return rows(this::connect, table);
+    }
+
+    void insertRows(ConnectionSource source, String table, String... keysAndValues) throws SQLException {
+        try (Connection c = source.get();
+                PreparedStatement ps = c
+                        .prepareStatement("INSERT INTO " + quoted(table) + " (`key`, val) VALUES (?, ?)")) {
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                ps.setString(1, keysAndValues[i]);
+                ps.setString(2, keysAndValues[i + 1]);
+                ps.executeUpdate();
+            }
+        }
     }
 
     static List<MQueueItem> rows(ConnectionSource source, String table) throws SQLException {
@@ -374,7 +411,7 @@ abstract class PersistenceContract {
         }
         run.lifecycle().stop();
 
-        assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(11, 0));
+        assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(11, 0, 0));
         for (String name : RESERVED_NAMES) {
             assertThat(rows(name)).as(name).containsExactlyElementsOf(name.equals("value")
                     ? items("old-value", "1", "new-value", "2")
@@ -383,39 +420,108 @@ abstract class PersistenceContract {
     }
 
     @Test
-    void failedInsertIsLoggedAndTheRestSaved() throws Exception {
+    void anItemLongerThanItsColumnIsRefusedWhenAddedSoTheStopLosesNothing() throws Exception {
         String t = newTable();
         Run run = start(def(t, 0, 0, 1));
         run.queue(t).add("a", "1");
-        run.queue(t).add("k".repeat(65), "longer than the key column"); // VARCHAR(64)
-        run.queue(t).add("c", "3");
+        assertThat(run.queues().mq_add(t, "k".repeat(65), "longer than the key column")).as("VARCHAR(64) key")
+                .isEqualTo(MQueues.MQ_ADD_TOO_LARGE);
+        assertThatThrownBy(() -> run.queue(t).add("k", "v".repeat(4097))).as("VARCHAR(4096) val")
+                .isInstanceOf(MQueueItemTooLargeException.class)
+                .hasMessageContaining("value of 4097 characters refused (expected: at most 4096");
+        assertThat(run.queues().mq_add(t, "k".repeat(64), "v".repeat(4096))).as("as long as the columns")
+                .isEqualTo(1);
         run.lifecycle().stop();
 
-        assertThat(rows(t)).containsExactlyElementsOf(items("a", "1", "c", "3"));
-        assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(2, 1));
+        assertThat(rows(t)).containsExactlyElementsOf(items("a", "1", "k".repeat(64), "v".repeat(4096)));
+        assertThat(run.queue(t).stats().refused()).isEqualTo(2);
+        assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(2, 0, 0));
     }
 
+    /**
+     * A table changed under the running proxy (a column made shorter after start) refuses rows at stop: those go to
+     * the spool, the others to the table, and the next start queues the spooled ones before the table's.
+     */
     @Test
-    void failedRowsInSeveralBatchesLoseOnlyThemselves() throws Exception {
+    void rowsTheTableRefusesAtStopGoToTheSpoolAndTheNextStartQueuesThemFirst() throws Exception {
         int n = 2 * QueueStore.BATCH_SIZE + 500;
         String t = newTable();
         Run run = start(def(t, 0, 0, 1));
+        QueueLimits.limit(run.queue(t), Integer.MAX_VALUE, Integer.MAX_VALUE); // as if the column had been wider
         List<MQueueItem> good = new ArrayList<>();
+        List<MQueueItem> bad = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             // Too long for the key column (VARCHAR(64)): one row of the first batch, the whole second batch, one row of
             // the third.
-            boolean bad = i == 5 || (i >= QueueStore.BATCH_SIZE && i < 2 * QueueStore.BATCH_SIZE) || i == n - 10;
-            String key = bad ? "k".repeat(65) + i : "k" + i;
+            boolean tooLong = i == 5 || (i >= QueueStore.BATCH_SIZE && i < 2 * QueueStore.BATCH_SIZE) || i == n - 10;
+            String key = tooLong ? "k".repeat(65) + i : "k" + i;
             run.queue(t).add(key, "v" + i);
-            if (!bad) {
-                good.add(new MQueueItem(key, "v" + i));
-            }
+            (tooLong ? bad : good).add(new MQueueItem(key, "v" + i));
         }
         run.lifecycle().stop();
 
-        assertThat(run.persistence().lastSave())
-                .isEqualTo(new QueuePersistence.Summary(n - QueueStore.BATCH_SIZE - 2, QueueStore.BATCH_SIZE + 2));
+        assertThat(run.persistence().lastSave()).isEqualTo(
+                new QueuePersistence.Summary(n - QueueStore.BATCH_SIZE - 2, QueueStore.BATCH_SIZE + 2, 0));
         assertThat(rows(t)).containsExactlyElementsOf(good);
+        assertThat(spool().read(t)).containsExactlyElementsOf(bad);
+
+        Run next = start(def(t, 0, 0, 1));
+        List<MQueueItem> expected = new ArrayList<>(bad);
+        expected.addAll(good);
+        assertThat(next.queue(t).drainAll()).containsExactlyElementsOf(expected);
+        assertThat(rows(t)).isEmpty();
+        assertThat(spool().file(t)).doesNotExist();
+        next.lifecycle().stop();
+    }
+
+    /** A dbmode 2 queue's rows are deleted at load; when the application then fails to start, they are put back. */
+    @Test
+    void loadedItemsArePutBackWhenALaterServiceFailsToStart() throws Exception {
+        String loadOnly = newTable();
+        String saved = newTable();
+        insertRows(loadOnly, "a", "1", "b", "2");
+        insertRows(saved, "c", "3");
+        MQueues queues = TestQueues.create(def(loadOnly, 0, 0, 2), def(saved, 0, 0, 1));
+        Service failing = new Service() {
+            @Override
+            public String name() {
+                return "sip-transport";
+            }
+
+            @Override
+            public Phase phase() {
+                return Phase.TRANSPORT;
+            }
+
+            @Override
+            public void start() {
+                throw new IllegalStateException("port 5060 in use");
+            }
+
+            @Override
+            public void stop() {
+            }
+        };
+
+        assertThatThrownBy(() -> start(dbUrl(), queues, List.of(failing)))
+                .isInstanceOf(Lifecycle.ServiceStartException.class).hasMessageContaining("port 5060 in use");
+
+        assertThat(rows(loadOnly)).as("dbmode 2 table").containsExactlyElementsOf(items("a", "1", "b", "2"));
+        assertThat(rows(saved)).as("dbmode 1 table").containsExactlyElementsOf(items("c", "3"));
+        Run next = start(def(loadOnly, 0, 0, 2));
+        assertThat(next.queue(loadOnly).drainAll()).containsExactlyElementsOf(items("a", "1", "b", "2"));
+        next.lifecycle().stop();
+    }
+
+    @Test
+    void aStartThatCompletedNeverSavesADbmode2Queue() throws Exception {
+        String t = newTable();
+        insertRows(t, "a", "1");
+        Run run = start(def(t, 0, 0, 2));
+        run.lifecycle().stop();
+
+        assertThat(rows(t)).isEmpty();
+        assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(0, 0, 0));
     }
 
     @Test
@@ -428,22 +534,99 @@ abstract class PersistenceContract {
                         + DbUrl.parse(unreachableUrl()).target());
     }
 
+    /**
+     * The database lost before a graceful stop: the dbmode 1 queue goes to its spool file (Kamailio loses it), and the
+     * next start queues the spooled items before the rows inserted in the table meanwhile.
+     */
     @Test
-    void databaseDownAtStopLosesTheItemsAndSaysSo() throws Exception {
+    void databaseDownAtStopSpoolsTheQueueAndTheNextStartLoadsTheSpoolBeforeTheTable() throws Exception {
         Downable db = downable();
         try {
             String t = newTable(db::connect);
             Run run = start(db.dbUrl(), def(t, 0, 0, 1));
             run.queue(t).add("a", "1");
-            run.queue(t).add("b", "2");
+            run.queue(t).add("b", "line\nbreak, 'quotes', caf\u00e9 \u20ac");
             db.takeDown();
 
             run.lifecycle().stop();
 
-            assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(0, 2));
+            assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(0, 2, 0));
+            assertThat(spool().file(t)).exists();
+            db.restore();
+            insertRows(db::connect, t, "c", "3");
+            Run next = start(db.dbUrl(), def(t, 0, 0, 1));
+            assertThat(contents(next.queue(t))).containsExactlyElementsOf(
+                    items("a", "1", "b", "line\nbreak, 'quotes', caf\u00e9 \u20ac", "c", "3"));
+            assertThat(rows(db::connect, t)).isEmpty();
+            assertThat(spool().file(t)).doesNotExist();
+            next.lifecycle().stop();
+            assertThat(rows(db::connect, t)).hasSize(3);
         } finally {
             db.takeDown();
         }
+    }
+
+    /**
+     * The database down at start: the error names it, nothing is queued, the spool file and the table stay as they
+     * were, and a start once it is back loads both.
+     */
+    @Test
+    void databaseDownAtStartNamesItAndLeavesTheSpoolAndTheTableForTheNextStart() throws Exception {
+        Downable db = downable();
+        try {
+            String t = newTable(db::connect);
+            insertRows(db::connect, t, "row", "1");
+            spool().append(t, items("spooled", "0"));
+            db.takeDown();
+            MQueues queues = TestQueues.create(def(t, 0, 0, 1));
+
+            assertThatThrownBy(() -> start(db.dbUrl(), queues, List.of()))
+                    .isInstanceOf(Lifecycle.ServiceStartException.class)
+                    .hasMessageContaining("cannot connect to the mqueue database at "
+                            + DbUrl.parse(db.dbUrl()).target())
+                    .hasMessageContaining("db_url " + DbUrl.parse(db.dbUrl()));
+
+            assertThat(queues.queue(t).size()).as("nothing half-loaded").isZero();
+            assertThat(spool().read(t)).containsExactlyElementsOf(items("spooled", "0"));
+            db.restore();
+            assertThat(rows(db::connect, t)).containsExactlyElementsOf(items("row", "1"));
+            Run next = start(db.dbUrl(), def(t, 0, 0, 1));
+            assertThat(next.queue(t).drainAll()).containsExactlyElementsOf(items("spooled", "0", "row", "1"));
+            next.lifecycle().stop();
+        } finally {
+            db.takeDown();
+        }
+    }
+
+    /** A load that fails part way (the second table is missing) leaves no queue half-loaded and keeps the spool. */
+    @Test
+    void aLoadThatFailsPartWayEmptiesTheQueuesAndKeepsTablesAndSpool() throws Exception {
+        String good = newTable();
+        insertRows(good, "g", "1");
+        spool().append(good, items("s", "0"));
+        String missing = "it_missing_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        MQueues queues = TestQueues.create(def(good, 0, 0, 1), def(missing, 0, 0, 1));
+
+        assertThatThrownBy(() -> start(dbUrl(), queues, List.of()))
+                .hasMessageContaining("cannot load table " + missing);
+
+        assertThat(queues.queue(good).size()).as("nothing half-loaded").isZero();
+        assertThat(rows(good)).containsExactlyElementsOf(items("g", "1"));
+        assertThat(spool().read(good)).containsExactlyElementsOf(items("s", "0"));
+    }
+
+    @Test
+    void aSpoolFileCutShortStopsStartUpNamingItAndChangesNoTable() throws Exception {
+        String t = newTable();
+        insertRows(t, "g", "1");
+        spool().append(t, items("s", "0"));
+        Path file = spool().file(t);
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 4)); // the end mark is gone
+
+        assertThatThrownBy(() -> start(def(t, 0, 0, 1))).hasMessageContaining("mqueue spool file " + file)
+                .hasMessageContaining("is cut short");
+        assertThat(rows(t)).containsExactlyElementsOf(items("g", "1"));
     }
 
     @Test
@@ -475,7 +658,7 @@ abstract class PersistenceContract {
         run.lifecycle().stop();
         long saveMillis = (System.nanoTime() - saveStart) / 1_000_000;
 
-        assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(n, 0));
+        assertThat(run.persistence().lastSave()).isEqualTo(new QueuePersistence.Summary(n, 0, 0));
         long loadStart = System.nanoTime();
         run = start(def(t, 0, 0, 1));
         long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;

@@ -8,6 +8,7 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -24,13 +25,15 @@ import org.sipmq.proxy.Lifecycle;
 import org.sipmq.proxy.Service;
 
 class PersistenceModuleTest {
+    private static final Path SPOOL = Path.of("target", "spool-of-PersistenceModuleTest");
+
     private static final MQueueDefinition PLAIN = new MQueueDefinition("plain", 0, 0, 0);
     private static final MQueueDefinition SAVED = new MQueueDefinition("acc", 0, 0, 1);
 
     @Test
     void bindsDatabaseAndPersistenceServicesWhenSomeQueueHasADbmode() {
         Injector injector = injector(new PersistenceModule(Optional.of("mysql://root:@127.0.0.1/test"),
-                List.of(PLAIN, SAVED)));
+                List.of(PLAIN, SAVED), SPOOL));
 
         assertThat(services(injector)).extracting(Service::name).containsExactlyInAnyOrder("mqueue-db",
                 "mqueue-persistence");
@@ -40,7 +43,7 @@ class PersistenceModuleTest {
     @Test
     void bindsNothingWithoutDbmode() {
         Injector injector = injector(
-                new PersistenceModule(Optional.of("mysql://root:@127.0.0.1/test"), List.of(PLAIN)));
+                new PersistenceModule(Optional.of("mysql://root:@127.0.0.1/test"), List.of(PLAIN), SPOOL));
 
         assertThat(services(injector)).isEmpty();
         assertThat(errors(injector)).isEmpty();
@@ -49,7 +52,7 @@ class PersistenceModuleTest {
     @Test
     void reportsAMalformedUrlAndUnsafeNamesTogether() {
         Injector injector = injector(new PersistenceModule(Optional.of("postgres://u:secret@h/db"),
-                List.of(SAVED, new MQueueDefinition("a-b", 0, 0, 3))));
+                List.of(SAVED, new MQueueDefinition("a-b", 0, 0, 3)), SPOOL));
 
         assertThat(services(injector)).isEmpty();
         assertThat(errors(injector)).hasSize(2).satisfiesExactly(
@@ -70,7 +73,8 @@ class PersistenceModuleTest {
 
     @Test
     void reportsAMalformedUrlEvenWhenNoQueueHasADbmode() {
-        Injector injector = injector(new PersistenceModule(Optional.of("mysql//root@127.0.0.1/test"), List.of(PLAIN)));
+        Injector injector = injector(
+                new PersistenceModule(Optional.of("mysql//root@127.0.0.1/test"), List.of(PLAIN), SPOOL));
 
         assertThat(services(injector)).isEmpty();
         assertThat(errors(injector)).singleElement().asString()
@@ -90,7 +94,7 @@ class PersistenceModuleTest {
             c.createStatement().execute(String.format(Locale.ROOT, PersistenceContract.DDL, "acc"));
         }
         MQueues queues = TestQueues.create(SAVED);
-        Injector injector = Guice.createInjector(new PersistenceModule(Optional.of(url), List.of(SAVED)),
+        Injector injector = Guice.createInjector(new PersistenceModule(Optional.of(url), List.of(SAVED), SPOOL),
                 new AbstractModule() {
                     @Override
                     protected void configure() {

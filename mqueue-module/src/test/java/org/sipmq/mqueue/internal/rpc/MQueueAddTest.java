@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.mqueue.MQueueItem;
+import org.sipmq.mqueue.internal.QueueLimits;
 import org.sipmq.proxy.testing.AdminClient.Response;
 
 /** {@code mqueue.add} (ours) over real HTTP. */
@@ -62,6 +63,18 @@ class MQueueAddTest {
         assertThat(app.queues().queue("uniq").drainAll()).containsExactly(new MQueueItem("k", "first"));
         assertThat(app.queues().queue("latest").drainAll()).containsExactly(new MQueueItem("j", "other"),
                 new MQueueItem("k", "second"));
+    }
+
+    @Test
+    void anItemTooLongForItsTableIs413AndNotQueued() {
+        QueueLimits.limit(app.queues().queue("cdr"), 3, 3);
+
+        Response r = app.call("mqueue.add", "cdr", "k", "four");
+
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.body()).contains("\"code\":413,\"message\":\"Item too large\"",
+                "value of 4 characters refused (expected: at most 3");
+        assertThat(app.queues().queue("cdr").size()).isZero();
     }
 
     @Test

@@ -52,7 +52,7 @@ class MQueueMetricsTest {
 
         metrics.start();
         metrics.start();
-        assertThat(registry.getMeters()).hasSize(16);
+        assertThat(registry.getMeters()).hasSize(18);
         assertThat(registry.get("mqueue.size").tag("queue", "cdr").gauge().value()).isZero();
 
         metrics.stop();

@@ -1,4 +1,4 @@
-package org.sipmq.mqueue.internal.db;
+package org.sipmq.proxy.testing;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,23 +12,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A TCP relay on 127.0.0.1 in front of a real database, so that a test can take "the database" down (close every
- * connection and stop listening) without stopping the shared server. Owns its threads; {@link #close()} ends them.
+ * A TCP relay on 127.0.0.1 in front of a real server (the shared MariaDB), so that a test can take "the database"
+ * down and bring it back without touching the shared server. {@link #cut()} closes every relayed connection and, until
+ * {@link #restore()}, closes each new one at once (a client sees its connection fail, as with a server that is gone);
+ * the port stays the same throughout. Owns its threads; {@link #close()} ends them.
  */
-final class TcpForwarder implements Closeable {
+public final class TcpForwarder implements Closeable {
     private final ServerSocket server;
     private final int targetPort;
     private final List<Socket> sockets = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
+    private volatile boolean down;
 
-    TcpForwarder(int targetPort) throws IOException {
+    public TcpForwarder(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         start("tcp-forwarder-accept", this::acceptLoop);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -36,16 +39,24 @@ final class TcpForwarder implements Closeable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                if (down) {
+                    client.setSoLinger(true, 0); // a reset, as from a host whose server is gone
+                    client.close();
+                    continue;
+                }
                 Socket upstream = new Socket();
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2000);
                 synchronized (this) {
                     sockets.add(client);
                     sockets.add(upstream);
+                    threads.removeIf(t -> !t.isAlive());
                 }
                 start("tcp-forwarder-up", () -> pump(client, upstream));
                 start("tcp-forwarder-down", () -> pump(upstream, client));
             } catch (IOException e) {
-                return; // closed
+                if (closed) {
+                    return;
+                }
             }
         }
     }
@@ -70,15 +81,32 @@ final class TcpForwarder implements Closeable {
         t.start();
     }
 
+    /** Takes the server "down": closes every relayed connection and refuses new ones until {@link #restore()}. */
+    public void cut() throws IOException {
+        down = true;
+        closeSockets();
+    }
+
+    /** Relays new connections again. */
+    public void restore() {
+        down = false;
+    }
+
+    private synchronized void closeSockets() throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
+        sockets.clear();
+    }
+
     @Override
     public void close() throws IOException {
         closed = true;
+        down = true;
         server.close();
+        closeSockets();
         List<Thread> toJoin;
         synchronized (this) {
-            for (Socket s : sockets) {
-                s.close();
-            }
             toJoin = List.copyOf(threads);
         }
         try {
