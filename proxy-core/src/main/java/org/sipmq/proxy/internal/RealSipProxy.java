@@ -318,7 +318,10 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     /** Where the responses to a UDP request go: its source address, and port when it asked (rport), else its Via's. */
     private static Link replyLink(Listener at, SIPRequest request, InetSocketAddress from) {
         Via via = request.getTopmostVia();
-        int port = via.hasParameter(Via.RPORT) ? from.getPort() : via.getPort() > 0 ? via.getPort() : 5060;
+        // a sent-by port beyond 65535 parses; such a request is refused (Validation), its 400 goes where it came from
+        int port = via.hasParameter(Via.RPORT) || !Validation.isPort(via.getPort())
+                ? from.getPort()
+                : via.getPort() > 0 ? via.getPort() : 5060;
         return at.datagramsTo(new InetSocketAddress(from.getAddress(), port));
     }
 

@@ -24,7 +24,8 @@ final class Validation {
             CSEQ_METHOD = new Problem(Reason.BAD_CSEQ, 400, "CSeq Method Does Not Match"),
             CONTENT_LENGTH = new Problem(Reason.CONTENT_LENGTH, 400, "Bad Content-Length"),
             VERSION = new Problem(Reason.BAD_START_LINE, 505, "Version Not Supported"),
-            NOT_UTF8 = new Problem(Reason.BAD_HEADER, 400, "Invalid UTF-8");
+            NOT_UTF8 = new Problem(Reason.BAD_HEADER, 400, "Invalid UTF-8"),
+            VIA_PORT = new Problem(Reason.BAD_VIA, 400, "Bad Via");
 
     private Validation() {
     }
@@ -79,6 +80,9 @@ final class Validation {
         }
         if (m.getTopmostVia() == null) {
             return MISSING_VIA;
+        }
+        if (!isPort(m.getTopmostVia().getPort())) {
+            return VIA_PORT; // the parser takes any number: responses could not be sent there
         }
         if (m.getCallId() == null) {
             return MISSING_CALL_ID;
@@ -199,6 +203,11 @@ final class Validation {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    /** A port as a message may carry it: absent (-1) or 0..65535. */
+    static boolean isPort(int port) {
+        return port >= -1 && port <= 65_535;
     }
 
     /** True when a response can be built for the request: it has what a response copies, and is not an ACK. */

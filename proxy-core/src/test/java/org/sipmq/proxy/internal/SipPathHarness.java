@@ -62,6 +62,8 @@ final class SipPathHarness implements AutoCloseable {
     private final ErrorLog errors = new ErrorLog();
     private final Level sipmqLevel;
     private final Level nistLevel;
+    private final List<String> upstream = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger routed = new java.util.concurrent.atomic.AtomicInteger();
     private int markerCount;
 
     SipPathHarness() throws IOException {
@@ -89,19 +91,48 @@ final class SipPathHarness implements AutoCloseable {
 
     /** Hands {@code datagram} to the proxy as if from the peer, answers what it forwarded, waits until it is done. */
     void feed(byte[] datagram) throws Exception {
+        while (receive() != null) {
+            // what came late for the datagram before: not this one's
+        }
+        upstream.clear();
+        routed.set(0);
         proxy.datagram(at, datagram, peerAddress);
         barrier();
         int answered = 0;
-        for (byte[] forwarded = receive(); forwarded != null && answered < MAX_ANSWERS; forwarded = receive()) {
-            for (byte[] response : answers(forwarded)) {
-                proxy.datagram(at, response, peerAddress);
-                answered++;
+        for (byte[] got = receive(); got != null; got = receive()) {
+            if (startsWith(got, "SIP/2.0 ")) {
+                upstream.add(new String(got, StandardCharsets.UTF_8));
+            } else if (answered < MAX_ANSWERS) {
+                for (byte[] response : answers(got)) {
+                    proxy.datagram(at, response, peerAddress);
+                    answered++;
+                }
             }
         }
         if (answered > 0) {
             barrier();
+            for (byte[] got = receive(); got != null; got = receive()) {
+                if (startsWith(got, "SIP/2.0 ")) {
+                    upstream.add(new String(got, StandardCharsets.UTF_8));
+                }
+            }
         }
         check();
+    }
+
+    /** The responses the peer (the datagram's source) received during the last {@link #feed}, in order. */
+    List<String> upstream() {
+        return List.copyOf(upstream);
+    }
+
+    /** How many requests of the last {@link #feed} reached the request hooks (the markers not counted). */
+    int routed() {
+        return routed.get();
+    }
+
+    private static boolean startsWith(byte[] bytes, String prefix) {
+        return new String(bytes, 0, Math.min(bytes.length, prefix.length()), StandardCharsets.ISO_8859_1).equals(
+                prefix);
     }
 
     /** Throws the first failure seen since the last call, if any. */
@@ -223,6 +254,7 @@ final class SipPathHarness implements AutoCloseable {
                 markers.release();
                 return;
             }
+            routed.incrementAndGet();
             try {
                 readAll(ctx);
                 ctx.addHeader("X-Fuzz", "seen");

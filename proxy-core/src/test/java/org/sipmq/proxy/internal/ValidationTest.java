@@ -57,6 +57,13 @@ class ValidationTest {
     }
 
     @Test
+    void aViaPortBeyond65535IsABadVia() {
+        assertThat(phrase(SipText.parse(INVITE.replace("192.0.2.1:5060;", "192.0.2.1:65536;")))).isEqualTo(
+                "Bad Via");
+        assertThat(phrase(SipText.parse(INVITE.replace("192.0.2.1:5060;", "192.0.2.1:65535;")))).isNull();
+    }
+
+    @Test
     void eachMissingMandatoryHeaderIsNamed() {
         for (String header : new String[]{"Via", "Call-ID", "From", "To", "CSeq"}) {
             assertThat(phrase(without(INVITE, header))).as(header).isEqualTo("Missing " + header);

@@ -1,0 +1,49 @@
+package org.sipmq.proxy.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@link SipPathFuzzTest} found, each as a plain test of the behaviour that replaced the crash: the malformed
+ * message is refused (answered 400 when it can be), never routed, and the proxy goes on. The fuzzer's own inputs stay
+ * in its corpus as {@code found-*} (docs/fuzzing.md).
+ */
+class SipPathFuzzFindingsTest {
+    private static SipPathHarness harness;
+
+    @BeforeAll
+    static void startProxy() throws Exception {
+        harness = new SipPathHarness();
+    }
+
+    @AfterAll
+    static void stopProxy() throws Exception {
+        harness.close();
+    }
+
+    private static byte[] sip(String text) {
+        return text.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Was: IllegalArgumentException "port out of range" from the UDP reading thread, and no answer. */
+    @Test
+    void viaPortBeyond65535IsAnswered400AtItsSource() throws Exception {
+        harness.feed(sip("""
+                OPTIONS sip:bob@127.0.0.1 SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:506170;branch=z9hG4bK-f1
+                Max-Forwards: 70
+                From: <sip:alice@127.0.0.1>;tag=a1
+                To: <sip:bob@127.0.0.1>
+                Call-ID: f1@127.0.0.1
+                CSeq: 1 OPTIONS
+                Content-Length: 0
+
+                """));
+        assertThat(harness.routed()).isZero();
+        assertThat(harness.upstream()).singleElement().asString().startsWith("SIP/2.0 400 Bad Via\r\n");
+    }
+}
