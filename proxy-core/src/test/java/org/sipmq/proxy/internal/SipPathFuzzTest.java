@@ -29,7 +29,7 @@ class SipPathFuzzTest {
         harness.close();
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "90s")
     @DictionaryFile(resourcePath = "sip.dict")
     void datagramToHooks(byte[] datagram) throws Exception {
         harness.feed(datagram);
