@@ -235,7 +235,11 @@ final class SipPathHarness implements AutoCloseable {
             ctx.pv(pv);
         }
         for (Iterator<?> names = ctx.message().getHeaderNames(); names.hasNext();) {
-            ctx.pv("$hdr(" + names.next() + ")");
+            String name = (String) names.next();
+            if (name.matches("[A-Za-z0-9.!%*_+`'~-]+")) {
+                // what a hook can write: the parser also keeps names that are no RFC 3261 token, "Content(Length"
+                ctx.pv("$hdr(" + name + ")");
+            }
         }
         ctx.format("$rm $ru from $fu to $tu ($ci) via $pr $si:$sp");
         ctx.inDialog();
