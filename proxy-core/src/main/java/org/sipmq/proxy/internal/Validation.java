@@ -25,7 +25,7 @@ final class Validation {
             CONTENT_LENGTH = new Problem(Reason.CONTENT_LENGTH, 400, "Bad Content-Length"),
             VERSION = new Problem(Reason.BAD_START_LINE, 505, "Version Not Supported"),
             NOT_UTF8 = new Problem(Reason.BAD_HEADER, 400, "Invalid UTF-8"),
-            VIA_PORT = new Problem(Reason.BAD_VIA, 400, "Bad Via");
+            BAD_VIA = new Problem(Reason.BAD_VIA, 400, "Bad Via");
 
     private Validation() {
     }
@@ -82,7 +82,14 @@ final class Validation {
             return MISSING_VIA;
         }
         if (!isPort(m.getTopmostVia().getPort())) {
-            return VIA_PORT; // the parser takes any number: responses could not be sent there
+            return BAD_VIA; // the parser takes any number: responses could not be sent there
+        }
+        for (gov.nist.javax.sip.header.Via v : m.getViaHeaders()) {
+            if (hasComment(v)) {
+                // RFC 2543's, not RFC 3261's: the parser takes "x;p(c)" as a comment, which with a parameter added
+                // (received) encodes as a Via it no longer parses, so the next hop would see no Via at all
+                return BAD_VIA;
+            }
         }
         if (m.getCallId() == null) {
             return MISSING_CALL_ID;
@@ -203,6 +210,12 @@ final class Validation {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    /** Deprecated in the stack because RFC 3261 dropped Via comments, which is why a Via that has one is refused. */
+    @SuppressWarnings("deprecation")
+    private static boolean hasComment(gov.nist.javax.sip.header.Via via) {
+        return via.getComment() != null;
     }
 
     /** A port as a message may carry it: absent (-1) or 0..65535. */

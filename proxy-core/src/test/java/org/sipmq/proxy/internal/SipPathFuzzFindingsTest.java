@@ -46,4 +46,25 @@ class SipPathFuzzFindingsTest {
         assertThat(harness.routed()).isZero();
         assertThat(harness.upstream()).singleElement().asString().startsWith("SIP/2.0 400 Bad Via\r\n");
     }
+
+    /**
+     * Was: forwarded with "received" added, re-encoded as a Via the next hop's parser drops ("ID expected"), so the
+     * next hop saw a request without Via. RFC 3261's Via has no comment.
+     */
+    @Test
+    void viaCommentIsAnswered400NotForwarded() throws Exception {
+        harness.feed(sip("""
+                MESSAGE sip:bob@127.0.0.1 SIP/2.0
+                Via: SIP/2.0/UDP 192.0.2.9:5061;rport;bra(nch=z9hG4bK-f2)
+                Max-Forwards: 70
+                From: <sip:alice@127.0.0.1>;tag=a2
+                To: <sip:bob@127.0.0.1>
+                Call-ID: f2@127.0.0.1
+                CSeq: 1 MESSAGE
+                Content-Length: 0
+
+                """));
+        assertThat(harness.routed()).isZero();
+        assertThat(harness.upstream()).singleElement().asString().startsWith("SIP/2.0 400 Bad Via\r\n");
+    }
 }

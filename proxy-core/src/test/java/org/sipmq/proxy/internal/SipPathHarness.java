@@ -190,8 +190,13 @@ final class SipPathHarness implements AutoCloseable {
         } catch (java.text.ParseException | RuntimeException e) {
             return out; // the proxy encoded something its own parser refuses: not for the peer to judge
         }
-        if (!(m instanceof SIPRequest r) || Request.ACK.equals(r.getMethod()) || r.getCallId() == null) {
+        if (!(m instanceof SIPRequest r) || Request.ACK.equals(r.getMethod())) {
             return out;
+        }
+        Validation.Problem p = Validation.check(r, forwarded);
+        if (p != null) {
+            throw new AssertionError("the proxy forwarded an invalid request (" + p + "):\n" + new String(forwarded,
+                    StandardCharsets.UTF_8));
         }
         int pick = Math.floorMod(r.getCallId().getCallId().hashCode(), 3);
         if (Request.INVITE.equals(r.getMethod())) {

@@ -64,6 +64,15 @@ class ValidationTest {
     }
 
     @Test
+    void aViaWithACommentIsABadVia() {
+        assertThat(phrase(SipText.parse(INVITE.replace(";branch=z9hG4bK-1", ";branch=z9hG4bK-1 (a comment)"))))
+                .isEqualTo("Bad Via");
+        assertThat(phrase(SipText.parse(INVITE.replace("Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1",
+                "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1\nVia: SIP/2.0/UDP 192.0.2.2;x(y)")))).isEqualTo(
+                        "Bad Via");
+    }
+
+    @Test
     void eachMissingMandatoryHeaderIsNamed() {
         for (String header : new String[]{"Via", "Call-ID", "From", "To", "CSeq"}) {
             assertThat(phrase(without(INVITE, header))).as(header).isEqualTo("Missing " + header);
