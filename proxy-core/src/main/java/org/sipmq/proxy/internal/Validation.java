@@ -25,7 +25,9 @@ final class Validation {
             CONTENT_LENGTH = new Problem(Reason.CONTENT_LENGTH, 400, "Bad Content-Length"),
             VERSION = new Problem(Reason.BAD_START_LINE, 505, "Version Not Supported"),
             NOT_UTF8 = new Problem(Reason.BAD_HEADER, 400, "Invalid UTF-8"),
-            BAD_VIA = new Problem(Reason.BAD_VIA, 400, "Bad Via");
+            BAD_VIA = new Problem(Reason.BAD_VIA, 400, "Bad Via"),
+            BAD_FROM = new Problem(Reason.BAD_HEADER, 400, "Bad From"),
+            BAD_TO = new Problem(Reason.BAD_HEADER, 400, "Bad To");
 
     private Validation() {
     }
@@ -102,6 +104,12 @@ final class Validation {
         }
         if (m.getCSeq() == null) {
             return MISSING_CSEQ;
+        }
+        if (!quotable(m.getFrom().getAddress().getDisplayName())) {
+            return BAD_FROM;
+        }
+        if (!quotable(m.getTo().getAddress().getDisplayName())) {
+            return BAD_TO;
         }
         if (m instanceof SIPRequest r && !r.getMethod().equals(r.getCSeq().getMethod())) {
             return CSEQ_METHOD;
@@ -216,6 +224,28 @@ final class Validation {
     @SuppressWarnings("deprecation")
     private static boolean hasComment(gov.nist.javax.sip.header.Via via) {
         return via.getComment() != null;
+    }
+
+    /**
+     * The parser takes {@code From: A "b" <sip:...>} as the display name {@code A "b"}, which the stack encodes in
+     * quotes, {@code "A "b""}: a From or To that no parser reads, and the next hop drops the message. A display name
+     * is fine when each quote in it is escaped, as it is in one that came quoted.
+     */
+    static boolean quotable(String displayName) {
+        if (displayName == null) {
+            return true;
+        }
+        for (int i = 0; i < displayName.length(); i++) {
+            char c = displayName.charAt(i);
+            if (c == '\\') {
+                if (++i == displayName.length()) {
+                    return false; // it would escape the closing quote
+                }
+            } else if (c == '"') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A port as a message may carry it: absent (-1) or 0..65535. */

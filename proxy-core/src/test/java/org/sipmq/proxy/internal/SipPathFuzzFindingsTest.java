@@ -67,4 +67,25 @@ class SipPathFuzzFindingsTest {
         assertThat(harness.routed()).isZero();
         assertThat(harness.upstream()).singleElement().asString().startsWith("SIP/2.0 400 Bad Via\r\n");
     }
+
+    /**
+     * Was: forwarded with the display name quoted as the stack encodes it, {@code "Ai l"ce""}, a From the next hop
+     * cannot parse, so it dropped the request.
+     */
+    @Test
+    void displayNameWithUnescapedQuotesIsAnswered400NotForwarded() throws Exception {
+        harness.feed(sip("""
+                INVITE sip:bob@127.0.0.1 SIP/2.0
+                Via: SIP/2.0/UDP 192.0.2.9:5061;branch=z9hG4bK-f3;rport
+                Max-Forwards: 70
+                From: Ai l"ce" <sip:alice@127.0.0.1>;tag=a3
+                To: <sip:bob@127.0.0.1>
+                Call-ID: f3@127.0.0.1
+                CSeq: 1 INVITE
+                Content-Length: 0
+
+                """));
+        assertThat(harness.routed()).isZero();
+        assertThat(harness.upstream()).singleElement().asString().startsWith("SIP/2.0 400 Bad From\r\n");
+    }
 }

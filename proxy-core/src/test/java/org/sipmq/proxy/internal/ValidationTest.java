@@ -73,6 +73,14 @@ class ValidationTest {
     }
 
     @Test
+    void aDisplayNameThatCannotBeQuotedAgainIsABadFromOrTo() {
+        assertThat(phrase(SipText.parse(INVITE.replace("From: <", "From: Ai l\"ce\" <")))).isEqualTo("Bad From");
+        assertThat(phrase(SipText.parse(INVITE.replace("To: <", "To: Bob\\ <")))).isEqualTo("Bad To");
+        assertThat(phrase(SipText.parse(INVITE.replace("From: <", "From: \"A \\\"B\\\"\" <")))).isNull();
+        assertThat(phrase(SipText.parse(INVITE.replace("From: <", "From: Alice Smith <")))).isNull();
+    }
+
+    @Test
     void eachMissingMandatoryHeaderIsNamed() {
         for (String header : new String[]{"Via", "Call-ID", "From", "To", "CSeq"}) {
             assertThat(phrase(without(INVITE, header))).as(header).isEqualTo("Missing " + header);
