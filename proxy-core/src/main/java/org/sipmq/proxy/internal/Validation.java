@@ -1,5 +1,6 @@
 package org.sipmq.proxy.internal;
 
+import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.nio.ByteBuffer;
@@ -86,11 +87,15 @@ final class Validation {
         if (!isPort(m.getTopmostVia().getPort())) {
             return BAD_VIA; // the parser takes any number: responses could not be sent there
         }
-        for (gov.nist.javax.sip.header.Via v : m.getViaHeaders()) {
+        for (Via v : m.getViaHeaders()) {
             if (hasComment(v)) {
                 // RFC 2543's, not RFC 3261's: the parser takes "x;p(c)" as a comment, which with a parameter added
                 // (received) encodes as a Via it no longer parses, so the next hop would see no Via at all
                 return BAD_VIA;
+            }
+            String rport = v.getParameter(Via.RPORT);
+            if (rport != null && !rport.isEmpty() && !isPortNumber(rport)) {
+                return BAD_VIA; // the stack parses it when it clones the Via: NumberFormatException on the worker
             }
         }
         if (m.getCallId() == null) {
@@ -222,7 +227,7 @@ final class Validation {
 
     /** Deprecated in the stack because RFC 3261 dropped Via comments, which is why a Via that has one is refused. */
     @SuppressWarnings("deprecation")
-    private static boolean hasComment(gov.nist.javax.sip.header.Via via) {
+    private static boolean hasComment(Via via) {
         return via.getComment() != null;
     }
 
@@ -246,6 +251,19 @@ final class Validation {
             }
         }
         return true;
+    }
+
+    /** 1 to 5 digits, at most 65535 (RFC 3581: rport = "rport" [EQUAL 1*DIGIT]). */
+    static boolean isPortNumber(String s) {
+        if (s.length() > 5) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return Integer.parseInt(s) <= 65_535;
     }
 
     /** A port as a message may carry it: absent (-1) or 0..65535. */

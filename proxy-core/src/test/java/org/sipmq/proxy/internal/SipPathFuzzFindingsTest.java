@@ -88,4 +88,27 @@ class SipPathFuzzFindingsTest {
         assertThat(harness.routed()).isZero();
         assertThat(harness.upstream()).singleElement().asString().startsWith("SIP/2.0 400 Bad From\r\n");
     }
+
+    /**
+     * Was: a NumberFormatException on the worker when the proxy cloned the request to forward it (the stack parses
+     * rport then), so the INVITE had its 100 Trying and never a final response. Now it is refused before any
+     * transaction; not answered, since a response copies the Vias and the stack cannot copy that one.
+     */
+    @Test
+    void rportThatIsNoNumberIsRefusedNotRouted() throws Exception {
+        harness.feed(sip("""
+                INVITE sip:bob@127.0.0.1 SIP/2.0
+                Via: SIP/2.0/UDP 192.0.2.9:5061;branch=z9hG4bK-f4;rport
+                Via: SIP/2.0/UDP 192.0.2.8:5061;branch=z9hG4bK-f4b;rport=z9hG4bK
+                Max-Forwards: 70
+                From: <sip:alice@127.0.0.1>;tag=a4
+                To: <sip:bob@127.0.0.1>
+                Call-ID: f4@127.0.0.1
+                CSeq: 1 INVITE
+                Content-Length: 0
+
+                """));
+        assertThat(harness.routed()).isZero();
+        assertThat(harness.upstream()).isEmpty(); // not even 100 Trying: no transaction
+    }
 }

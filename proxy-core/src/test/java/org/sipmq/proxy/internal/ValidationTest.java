@@ -81,6 +81,17 @@ class ValidationTest {
     }
 
     @Test
+    void anRportThatIsNoPortNumberIsABadVia() {
+        for (String rport : new String[]{"z9hG4bK", "65536", "-1", "123456"}) {
+            assertThat(phrase(SipText.parse(INVITE.replace(";branch=z9hG4bK-1", ";branch=z9hG4bK-1;rport=" + rport))))
+                    .as(rport).isEqualTo("Bad Via");
+        }
+        assertThat(phrase(SipText.parse(INVITE.replace(";branch=z9hG4bK-1", ";branch=z9hG4bK-1;rport")))).isNull();
+        assertThat(phrase(SipText.parse(INVITE.replace(";branch=z9hG4bK-1", ";branch=z9hG4bK-1;rport=5062"))))
+                .isNull();
+    }
+
+    @Test
     void eachMissingMandatoryHeaderIsNamed() {
         for (String header : new String[]{"Via", "Call-ID", "From", "To", "CSeq"}) {
             assertThat(phrase(without(INVITE, header))).as(header).isEqualTo("Missing " + header);
