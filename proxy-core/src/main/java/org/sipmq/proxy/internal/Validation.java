@@ -88,6 +88,9 @@ final class Validation {
             return BAD_VIA; // the parser takes any number: responses could not be sent there
         }
         for (Via v : m.getViaHeaders()) {
+            if (!isHost(v.getHost())) {
+                return BAD_VIA; // "12Allow:" parses, as an IPv6 address the stack encodes as "[12Allow:]"
+            }
             if (hasComment(v)) {
                 // RFC 2543's, not RFC 3261's: the parser takes "x;p(c)" as a comment, which with a parameter added
                 // (received) encodes as a Via it no longer parses, so the next hop would see no Via at all
@@ -247,6 +250,27 @@ final class Validation {
                     return false; // it would escape the closing quote
                 }
             } else if (c == '"') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A host as the stack encodes it again in a form its parser reads: a name or IPv4 address (letters, digits, '.',
+     * '-', and '_' that some peers use), or an IPv6 reference in brackets (hex digits, ':' and '.').
+     */
+    static boolean isHost(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        boolean v6 = host.length() > 2 && host.charAt(0) == '[' && host.charAt(host.length() - 1) == ']';
+        for (int i = v6 ? 1 : 0; i < (v6 ? host.length() - 1 : host.length()); i++) {
+            char c = host.charAt(i);
+            boolean ok = v6
+                    ? Character.digit(c, 16) >= 0 || c == ':' || c == '.'
+                    : c < 0x80 && (Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_');
+            if (!ok) {
                 return false;
             }
         }

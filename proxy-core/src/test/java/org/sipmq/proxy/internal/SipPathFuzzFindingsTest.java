@@ -111,4 +111,25 @@ class SipPathFuzzFindingsTest {
         assertThat(harness.routed()).isZero();
         assertThat(harness.upstream()).isEmpty(); // not even 100 Trying: no transaction
     }
+
+    /**
+     * Was: forwarded with the Via host "12Allow:" encoded as an IPv6 reference, "[12Allow:]", which the next hop's
+     * parser refuses, so it saw a request without Via.
+     */
+    @Test
+    void viaHostThatIsNoHostIsAnswered400NotForwarded() throws Exception {
+        harness.feed(sip("""
+                MESSAGE sip:bob@127.0.0.1 SIP/2.0
+                Via: SIP/2.0/UDP 12Allow: :5061;branch=z9hG4bK-f5;rport
+                Max-Forwards: 70
+                From: <sip:alice@127.0.0.1>;tag=a5
+                To: <sip:bob@127.0.0.1>
+                Call-ID: f5@127.0.0.1
+                CSeq: 1 MESSAGE
+                Content-Length: 0
+
+                """));
+        assertThat(harness.routed()).isZero();
+        assertThat(harness.upstream()).singleElement().asString().startsWith("SIP/2.0 400 Bad Via\r\n");
+    }
 }

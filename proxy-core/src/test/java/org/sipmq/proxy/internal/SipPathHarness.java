@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sip.message.Request;
 import org.sipmq.proxy.FailureContext;
@@ -63,7 +64,7 @@ final class SipPathHarness implements AutoCloseable {
     private final Level sipmqLevel;
     private final Level nistLevel;
     private final List<String> upstream = new ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger routed = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger routed = new AtomicInteger();
     private int markerCount;
 
     SipPathHarness() throws IOException {

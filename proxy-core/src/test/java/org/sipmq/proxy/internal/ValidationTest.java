@@ -92,6 +92,14 @@ class ValidationTest {
     }
 
     @Test
+    void aViaHostThatCannotBeEncodedAgainIsABadVia() {
+        assertThat(phrase(SipText.parse(INVITE.replace("192.0.2.1:5060;", "12Allow: :5060;")))).isEqualTo("Bad Via");
+        for (String host : new String[]{"[2001:db8::1]", "proxy.example.com", "host_1", "[::ffff:192.0.2.1]"}) {
+            assertThat(phrase(SipText.parse(INVITE.replace("192.0.2.1:5060;", host + ":5060;")))).as(host).isNull();
+        }
+    }
+
+    @Test
     void eachMissingMandatoryHeaderIsNamed() {
         for (String header : new String[]{"Via", "Call-ID", "From", "To", "CSeq"}) {
             assertThat(phrase(without(INVITE, header))).as(header).isEqualTo("Missing " + header);
