@@ -273,6 +273,12 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     private SIPMessage parse(Listener at, byte[] data, InetSocketAddress from) {
         SIPMessage message;
         String host = from.getAddress().getHostAddress();
+        if (Validation.viaComment(data)) {
+            // never parsed: the stack's Via parser can loop on one until the heap is gone
+            malformed.record(MalformedInput.Reason.BAD_VIA, MalformedInput.Transport.UDP, host, from.getPort(),
+                    "Via with a comment");
+            return null;
+        }
         try {
             message = new StringMsgParser().parseSIPMessage(data, true, false, MalformedParserFactory.marking());
         } catch (java.text.ParseException | RuntimeException e) {

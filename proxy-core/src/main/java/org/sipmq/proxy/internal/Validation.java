@@ -290,6 +290,52 @@ final class Validation {
         return Integer.parseInt(s) <= 65_535;
     }
 
+    /**
+     * True when a Via line of {@code raw} (folded lines included, compact form {@code v} too) holds a '(': checked on
+     * the bytes before the stack parses them, because jain-sip-ri 1.3's Via parser loops for ever, appending to its
+     * comment until the heap is gone, on a comment that ends in a backslash ({@code Via: SIP/2.0/UDP h (c\}). A Via
+     * comment is refused after parsing anyway ({@link #check}). The whole message is scanned, body included, so that
+     * no idea of where the headers end can differ from the parser's; a message without a '(' costs one scan.
+     */
+    static boolean viaComment(byte[] raw) {
+        int paren = -1;
+        for (int i = 0; i < raw.length && paren < 0; i++) {
+            paren = raw[i] == '(' ? i : -1;
+        }
+        if (paren < 0) {
+            return false;
+        }
+        boolean via = false;
+        for (int i = 0; i < raw.length; i++) {
+            byte b = raw[i];
+            boolean lineStart = i == 0 || raw[i - 1] == '\n' || raw[i - 1] == '\r';
+            if (lineStart && b != '\r' && b != '\n' && b != ' ' && b != '\t') {
+                via = isViaName(raw, i); // a continuation line (SP, HT) stays in its header
+            }
+            if (via && b == '(') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The line at {@code start} is a Via header: "Via" or "v", optional whitespace, ':'. */
+    private static boolean isViaName(byte[] raw, int start) {
+        int i = start;
+        int end = raw.length;
+        if (i + 3 <= end && (raw[i] | 0x20) == 'v' && (raw[i + 1] | 0x20) == 'i' && (raw[i + 2] | 0x20) == 'a') {
+            i += 3;
+        } else if ((raw[i] | 0x20) == 'v') {
+            i += 1;
+        } else {
+            return false;
+        }
+        while (i < end && (raw[i] == ' ' || raw[i] == '\t')) {
+            i++;
+        }
+        return i < end && raw[i] == ':';
+    }
+
     /** A port as a message may carry it: absent (-1) or 0..65535. */
     static boolean isPort(int port) {
         return port >= -1 && port <= 65_535;

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * What {@link SipPathFuzzTest} found, each as a plain test of the behaviour that replaced the crash: the malformed
@@ -49,10 +50,11 @@ class SipPathFuzzFindingsTest {
 
     /**
      * Was: forwarded with "received" added, re-encoded as a Via the next hop's parser drops ("ID expected"), so the
-     * next hop saw a request without Via. RFC 3261's Via has no comment.
+     * next hop saw a request without Via. RFC 3261's Via has no comment. Refused as the bytes arrive (see
+     * {@link #viaCommentEndingInABackslashIsRefusedUnparsed}), so not answered.
      */
     @Test
-    void viaCommentIsAnswered400NotForwarded() throws Exception {
+    void viaCommentIsRefusedNotForwarded() throws Exception {
         harness.feed(sip("""
                 MESSAGE sip:bob@127.0.0.1 SIP/2.0
                 Via: SIP/2.0/UDP 192.0.2.9:5061;rport;bra(nch=z9hG4bK-f2)
@@ -65,7 +67,7 @@ class SipPathFuzzFindingsTest {
 
                 """));
         assertThat(harness.routed()).isZero();
-        assertThat(harness.upstream()).singleElement().asString().startsWith("SIP/2.0 400 Bad Via\r\n");
+        assertThat(harness.upstream()).isEmpty();
     }
 
     /**
@@ -131,5 +133,28 @@ class SipPathFuzzFindingsTest {
                 """));
         assertThat(harness.routed()).isZero();
         assertThat(harness.upstream()).singleElement().asString().startsWith("SIP/2.0 400 Bad Via\r\n");
+    }
+
+    /**
+     * Was: jain-sip-ri's Via parser appended to the comment for ever, until an OutOfMemoryError, which the UDP
+     * reading thread does not survive: one datagram of 200 bytes stopped the listening point. Now the bytes are
+     * refused before the parser sees them (not answered: answering needs the Via parsed).
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void viaCommentEndingInABackslashIsRefusedUnparsed() throws Exception {
+        harness.feed(sip("""
+                OPTIONS sip:bob@127.0.0.1 SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-f6;rport (comment\\
+                Max-Forwards: 70
+                From: <sip:alice@127.0.0.1>;tag=a6
+                To: <sip:bob@127.0.0.1>
+                Call-ID: f6@127.0.0.1
+                CSeq: 1 OPTIONS
+                Content-Length: 0
+
+                """));
+        assertThat(harness.routed()).isZero();
+        assertThat(harness.upstream()).isEmpty();
     }
 }

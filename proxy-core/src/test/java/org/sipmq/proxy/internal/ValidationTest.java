@@ -100,6 +100,20 @@ class ValidationTest {
     }
 
     @Test
+    void aViaLineWithACommentIsFoundInTheBytesBeforeParsing() {
+        for (String m : new String[]{"Via: SIP/2.0/UDP h (c\\\r\n", "v : SIP/2.0/UDP h;x(c\r\n",
+                "Via: SIP/2.0/UDP h;branch=z9hG4bK-1,\r\n SIP/2.0/UDP g (c\\\r\n", "CSeq: 1 INVITE\rvia:x(\r\n"}) {
+            assertThat(Validation.viaComment(("OPTIONS sip:b@h SIP/2.0\r\n" + m).getBytes(
+                    java.nio.charset.StandardCharsets.ISO_8859_1))).as(m).isTrue();
+        }
+        for (String m : new String[]{"Via: SIP/2.0/UDP h\r\nUser-Agent: x (y)\r\n", "Vias: (x)\r\n",
+                "Via: SIP/2.0/UDP h\r\n\r\nv=0 (sdp)\r\n"}) {
+            assertThat(Validation.viaComment(("OPTIONS sip:b@h SIP/2.0\r\n" + m).getBytes(
+                    java.nio.charset.StandardCharsets.ISO_8859_1))).as(m).isFalse();
+        }
+    }
+
+    @Test
     void eachMissingMandatoryHeaderIsNamed() {
         for (String header : new String[]{"Via", "Call-ID", "From", "To", "CSeq"}) {
             assertThat(phrase(without(INVITE, header))).as(header).isEqualTo("Missing " + header);
