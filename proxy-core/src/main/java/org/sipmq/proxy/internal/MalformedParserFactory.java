@@ -88,6 +88,11 @@ public final class MalformedParserFactory implements MessageParserFactory {
         @Override
         public SIPMessage parseSIPMessage(byte[] bytes, boolean readBody, boolean strict,
                 ParseExceptionListener listener) throws ParseException {
+            if (Validation.viaComment(bytes)) {
+                // never parsed: the stack's Via parser can loop on one until the heap is gone
+                count(Reason.BAD_VIA, listener, "Via with a comment");
+                throw new ParseException("Via with a comment (RFC 2543), refused unparsed", 0);
+            }
             Counting counting = new Counting(listener);
             try {
                 SIPMessage m = STOCK.parseSIPMessage(bytes, readBody, strict, counting);

@@ -282,6 +282,12 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     private SIPMessage parse(Listener at, byte[] data, InetSocketAddress from) {
         SIPMessage message;
         String host = from.getAddress().getHostAddress();
+        if (Validation.viaComment(data)) {
+            // never parsed: the stack's Via parser can loop on one until the heap is gone
+            malformed.record(MalformedInput.Reason.BAD_VIA, MalformedInput.Transport.UDP, host, from.getPort(),
+                    "Via with a comment");
+            return null;
+        }
         try {
             message = new StringMsgParser().parseSIPMessage(data, true, false, MalformedParserFactory.marking());
         } catch (java.text.ParseException | RuntimeException e) {
@@ -327,7 +333,10 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
     /** Where the responses to a UDP request go: its source address, and port when it asked (rport), else its Via's. */
     private static Link replyLink(Listener at, SIPRequest request, InetSocketAddress from) {
         Via via = request.getTopmostVia();
-        int port = via.hasParameter(Via.RPORT) ? from.getPort() : via.getPort() > 0 ? via.getPort() : 5060;
+        // a sent-by port beyond 65535 parses; such a request is refused (Validation), its 400 goes where it came from
+        int port = via.hasParameter(Via.RPORT) || !Validation.isPort(via.getPort())
+                ? from.getPort()
+                : via.getPort() > 0 ? via.getPort() : 5060;
         return at.datagramsTo(new InetSocketAddress(from.getAddress(), port));
     }
 

@@ -1,5 +1,6 @@
 package org.sipmq.proxy.internal;
 
+import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.nio.ByteBuffer;
@@ -26,7 +27,10 @@ final class Validation {
             VERSION = new Problem(Reason.BAD_START_LINE, 505, "Version Not Supported"),
             NOT_UTF8 = new Problem(Reason.BAD_HEADER, 400, "Invalid UTF-8"),
             URI_TOO_LONG = new Problem(Reason.TOO_LARGE, 414, "Request-URI Too Long"),
-            LINE_TOO_LONG = new Problem(Reason.TOO_LARGE, 400, "Header Too Long");
+            LINE_TOO_LONG = new Problem(Reason.TOO_LARGE, 400, "Header Too Long"),
+            BAD_VIA = new Problem(Reason.BAD_VIA, 400, "Bad Via"),
+            BAD_FROM = new Problem(Reason.BAD_HEADER, 400, "Bad From"),
+            BAD_TO = new Problem(Reason.BAD_HEADER, 400, "Bad To");
 
     private Validation() {
     }
@@ -120,6 +124,23 @@ final class Validation {
         if (m.getTopmostVia() == null) {
             return MISSING_VIA;
         }
+        if (!isPort(m.getTopmostVia().getPort())) {
+            return BAD_VIA; // the parser takes any number: responses could not be sent there
+        }
+        for (Via v : m.getViaHeaders()) {
+            if (!isHost(v.getHost())) {
+                return BAD_VIA; // "12Allow:" parses, as an IPv6 address the stack encodes as "[12Allow:]"
+            }
+            if (hasComment(v)) {
+                // RFC 2543's, not RFC 3261's: the parser takes "x;p(c)" as a comment, which with a parameter added
+                // (received) encodes as a Via it no longer parses, so the next hop would see no Via at all
+                return BAD_VIA;
+            }
+            String rport = v.getParameter(Via.RPORT);
+            if (rport != null && !rport.isEmpty() && !isPortNumber(rport)) {
+                return BAD_VIA; // the stack parses it when it clones the Via: NumberFormatException on the worker
+            }
+        }
         if (m.getCallId() == null) {
             return MISSING_CALL_ID;
         }
@@ -131,6 +152,12 @@ final class Validation {
         }
         if (m.getCSeq() == null) {
             return MISSING_CSEQ;
+        }
+        if (!quotable(m.getFrom().getAddress().getDisplayName())) {
+            return BAD_FROM;
+        }
+        if (!quotable(m.getTo().getAddress().getDisplayName())) {
+            return BAD_TO;
         }
         if (m instanceof SIPRequest r && !r.getMethod().equals(r.getCSeq().getMethod())) {
             return CSEQ_METHOD;
@@ -239,6 +266,119 @@ final class Validation {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    /** Deprecated in the stack because RFC 3261 dropped Via comments, which is why a Via that has one is refused. */
+    @SuppressWarnings("deprecation")
+    private static boolean hasComment(Via via) {
+        return via.getComment() != null;
+    }
+
+    /**
+     * The parser takes {@code From: A "b" <sip:...>} as the display name {@code A "b"}, which the stack encodes in
+     * quotes, {@code "A "b""}: a From or To that no parser reads, and the next hop drops the message. A display name
+     * is fine when each quote in it is escaped, as it is in one that came quoted.
+     */
+    static boolean quotable(String displayName) {
+        if (displayName == null) {
+            return true;
+        }
+        for (int i = 0; i < displayName.length(); i++) {
+            char c = displayName.charAt(i);
+            if (c == '\\') {
+                if (++i == displayName.length()) {
+                    return false; // it would escape the closing quote
+                }
+            } else if (c == '"') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A host as the stack encodes it again in a form its parser reads: a name or IPv4 address (letters, digits, '.',
+     * '-', and '_' that some peers use), or an IPv6 reference in brackets (hex digits, ':' and '.').
+     */
+    static boolean isHost(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        boolean v6 = host.length() > 2 && host.charAt(0) == '[' && host.charAt(host.length() - 1) == ']';
+        for (int i = v6 ? 1 : 0; i < (v6 ? host.length() - 1 : host.length()); i++) {
+            char c = host.charAt(i);
+            boolean ok = v6
+                    ? Character.digit(c, 16) >= 0 || c == ':' || c == '.'
+                    : c < 0x80 && (Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 1 to 5 digits, at most 65535 (RFC 3581: rport = "rport" [EQUAL 1*DIGIT]). */
+    static boolean isPortNumber(String s) {
+        if (s.length() > 5) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return Integer.parseInt(s) <= 65_535;
+    }
+
+    /**
+     * True when a Via line of {@code raw} (folded lines included, compact form {@code v} too) holds a '(': checked on
+     * the bytes before the stack parses them, because jain-sip-ri 1.3's Via parser loops for ever, appending to its
+     * comment until the heap is gone, on a comment that ends in a backslash ({@code Via: SIP/2.0/UDP h (c\}). A Via
+     * comment is refused after parsing anyway ({@link #check}). The whole message is scanned, body included, so that
+     * no idea of where the headers end can differ from the parser's; a message without a '(' costs one scan.
+     */
+    static boolean viaComment(byte[] raw) {
+        int paren = -1;
+        for (int i = 0; i < raw.length && paren < 0; i++) {
+            paren = raw[i] == '(' ? i : -1;
+        }
+        if (paren < 0) {
+            return false;
+        }
+        boolean via = false;
+        for (int i = 0; i < raw.length; i++) {
+            byte b = raw[i];
+            boolean lineStart = i == 0 || raw[i - 1] == '\n' || raw[i - 1] == '\r';
+            if (lineStart && b != '\r' && b != '\n' && b != ' ' && b != '\t') {
+                via = isViaName(raw, i); // a continuation line (SP, HT) stays in its header
+            }
+            if (via && b == '(') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The line at {@code start} is a Via header: "Via" or "v", optional whitespace, ':'. */
+    private static boolean isViaName(byte[] raw, int start) {
+        int i = start;
+        int end = raw.length;
+        if (i + 3 <= end && (raw[i] | 0x20) == 'v' && (raw[i + 1] | 0x20) == 'i' && (raw[i + 2] | 0x20) == 'a') {
+            i += 3;
+        } else if ((raw[i] | 0x20) == 'v') {
+            i += 1;
+        } else {
+            return false;
+        }
+        while (i < end && (raw[i] == ' ' || raw[i] == '\t')) {
+            i++;
+        }
+        return i < end && raw[i] == ':';
+    }
+
+    /** A port as a message may carry it: absent (-1) or 0..65535. */
+    static boolean isPort(int port) {
+        return port >= -1 && port <= 65_535;
     }
 
     /** True when a response can be built for the request: it has what a response copies, and is not an ACK. */

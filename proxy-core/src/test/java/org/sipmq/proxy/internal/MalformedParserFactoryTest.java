@@ -80,6 +80,15 @@ class MalformedParserFactoryTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aViaCommentIsRefusedBeforeTheStockParserLoopsOnIt() {
+        byte[] m = bytes(messages.request("via_comment", 1).header("Via", "SIP/2.0/TCP 127.0.0.1 (c\\"));
+        assertThatThrownBy(() -> parser.parseSIPMessage(m, true, false, channel)).isInstanceOf(ParseException.class)
+                .hasMessageContaining("Via with a comment");
+        assertThat(input.count(Reason.BAD_VIA, Transport.OTHER)).isEqualTo(1.0);
+    }
+
+    @Test
     void garbageIsUnparsable() {
         byte[] m = "HELLO WORLD\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> parser.parseSIPMessage(m, true, false, channel)).isInstanceOf(ParseException.class);

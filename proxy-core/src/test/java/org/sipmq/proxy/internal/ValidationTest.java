@@ -83,6 +83,63 @@ class ValidationTest {
     }
 
     @Test
+    void aViaPortBeyond65535IsABadVia() {
+        assertThat(phrase(SipText.parse(INVITE.replace("192.0.2.1:5060;", "192.0.2.1:65536;")))).isEqualTo(
+                "Bad Via");
+        assertThat(phrase(SipText.parse(INVITE.replace("192.0.2.1:5060;", "192.0.2.1:65535;")))).isNull();
+    }
+
+    @Test
+    void aViaWithACommentIsABadVia() {
+        assertThat(phrase(SipText.parse(INVITE.replace(";branch=z9hG4bK-1", ";branch=z9hG4bK-1 (a comment)"))))
+                .isEqualTo("Bad Via");
+        assertThat(phrase(SipText.parse(INVITE.replace("Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1",
+                "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1\nVia: SIP/2.0/UDP 192.0.2.2;x(y)")))).isEqualTo(
+                        "Bad Via");
+    }
+
+    @Test
+    void aDisplayNameThatCannotBeQuotedAgainIsABadFromOrTo() {
+        assertThat(phrase(SipText.parse(INVITE.replace("From: <", "From: Ai l\"ce\" <")))).isEqualTo("Bad From");
+        assertThat(phrase(SipText.parse(INVITE.replace("To: <", "To: Bob\\ <")))).isEqualTo("Bad To");
+        assertThat(phrase(SipText.parse(INVITE.replace("From: <", "From: \"A \\\"B\\\"\" <")))).isNull();
+        assertThat(phrase(SipText.parse(INVITE.replace("From: <", "From: Alice Smith <")))).isNull();
+    }
+
+    @Test
+    void anRportThatIsNoPortNumberIsABadVia() {
+        for (String rport : new String[]{"z9hG4bK", "65536", "-1", "123456"}) {
+            assertThat(phrase(SipText.parse(INVITE.replace(";branch=z9hG4bK-1", ";branch=z9hG4bK-1;rport=" + rport))))
+                    .as(rport).isEqualTo("Bad Via");
+        }
+        assertThat(phrase(SipText.parse(INVITE.replace(";branch=z9hG4bK-1", ";branch=z9hG4bK-1;rport")))).isNull();
+        assertThat(phrase(SipText.parse(INVITE.replace(";branch=z9hG4bK-1", ";branch=z9hG4bK-1;rport=5062"))))
+                .isNull();
+    }
+
+    @Test
+    void aViaHostThatCannotBeEncodedAgainIsABadVia() {
+        assertThat(phrase(SipText.parse(INVITE.replace("192.0.2.1:5060;", "12Allow: :5060;")))).isEqualTo("Bad Via");
+        for (String host : new String[]{"[2001:db8::1]", "proxy.example.com", "host_1", "[::ffff:192.0.2.1]"}) {
+            assertThat(phrase(SipText.parse(INVITE.replace("192.0.2.1:5060;", host + ":5060;")))).as(host).isNull();
+        }
+    }
+
+    @Test
+    void aViaLineWithACommentIsFoundInTheBytesBeforeParsing() {
+        for (String m : new String[]{"Via: SIP/2.0/UDP h (c\\\r\n", "v : SIP/2.0/UDP h;x(c\r\n",
+                "Via: SIP/2.0/UDP h;branch=z9hG4bK-1,\r\n SIP/2.0/UDP g (c\\\r\n", "CSeq: 1 INVITE\rvia:x(\r\n"}) {
+            assertThat(Validation.viaComment(("OPTIONS sip:b@h SIP/2.0\r\n" + m).getBytes(
+                    java.nio.charset.StandardCharsets.ISO_8859_1))).as(m).isTrue();
+        }
+        for (String m : new String[]{"Via: SIP/2.0/UDP h\r\nUser-Agent: x (y)\r\n", "Vias: (x)\r\n",
+                "Via: SIP/2.0/UDP h\r\n\r\nv=0 (sdp)\r\n"}) {
+            assertThat(Validation.viaComment(("OPTIONS sip:b@h SIP/2.0\r\n" + m).getBytes(
+                    java.nio.charset.StandardCharsets.ISO_8859_1))).as(m).isFalse();
+        }
+    }
+
+    @Test
     void eachMissingMandatoryHeaderIsNamed() {
         for (String header : new String[]{"Via", "Call-ID", "From", "To", "CSeq"}) {
             assertThat(phrase(without(INVITE, header))).as(header).isEqualTo("Missing " + header);
