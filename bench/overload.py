@@ -59,6 +59,17 @@ def uac(workdir, name, scenario, target, proxy_port, rate, calls, seconds, lenie
     return d, subprocess.Popen(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def socket_drops():
+    """Datagrams the kernel dropped, by local UDP port (/proc/net/udp's drops column): whose socket overflowed."""
+    out = {}
+    with open("/proc/net/udp") as f:
+        next(f)
+        for line in f:
+            cols = line.split()
+            out[int(cols[1].split(":")[1], 16)] = out.get(int(cols[1].split(":")[1], 16), 0) + int(cols[-1])
+    return out
+
+
 def stat_rows(d):
     with open(os.path.join(d, "stat.csv")) as f:
         rows = list(csv.reader(f, delimiter=";"))
@@ -117,6 +128,7 @@ def main():
         rejected0, cpu0, drops0 = metric(proxy, "sipmq_sip_overload_rejections_total"), proxy.cpu_ms(), \
             udp_rcvbuf_errors()
         started = time.time()
+        sockets_before = socket_drops()
         d_over, over = uac(workdir, "overload", "uac-overload.xml", target, proxy.port, rate, rate * args.seconds,
                            args.seconds, True)
         recovery = {}
@@ -138,6 +150,8 @@ def main():
         overload_s = time.time() - started
         t.join(args.seconds + args.recovery_seconds + 200)
         cpu1, rejected1 = proxy.cpu_ms(), metric(proxy, "sipmq_sip_overload_rejections_total")
+        sockets_after = socket_drops()
+        proxy_drops = sockets_after.get(proxy.port, 0) - sockets_before.get(proxy.port, 0)
         uas.terminate()
         uas.wait(timeout=15)
     finally:
@@ -169,7 +183,10 @@ def main():
                      "completed": ended_ok - refused, "refused_503": refused, "failed": failed,
                      "proxy_overload_rejections": None if rejected1 is None else rejected1 - (rejected0 or 0),
                      "proxy_cpu_ms": round(cpu1 - cpu0, 1), "elapsed_s": round(overload_s, 1),
-                     "udp_rcvbuf_drops": udp_rcvbuf_errors() - drops0},
+                     "udp_rcvbuf_drops": udp_rcvbuf_errors() - drops0,
+                     "drops_at_proxy_socket": proxy_drops,
+                     # the rest: SIPp's sockets (the caller's is closed by now, so it is counted by difference)
+                     "drops_at_sipp_sockets": udp_rcvbuf_errors() - drops0 - proxy_drops},
         "recovery": {"rate": args.recovery_rate, "seconds": args.recovery_seconds,
                      "successful_per_second": per_second_ok, "failed_per_second": per_second_failed,
                      "service_back_after_s": back, "started_after_overload_s": args.seconds},
@@ -181,7 +198,8 @@ def main():
           "| asked calls/s | achieved calls/s | placed | completed | refused 503 | failed | proxy rejections "
           "| UDP drops |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n"
           f"| {o['rate_asked']} | {o['rate_achieved']} | {o['placed']} | {o['completed']} | {o['refused_503']} "
-          f"| {o['failed']} | {o['proxy_overload_rejections']} | {o['udp_rcvbuf_drops']} |\n\n"
+          f"| {o['failed']} | {o['proxy_overload_rejections']} | {o['udp_rcvbuf_drops']} (proxy socket "
+          f"{o['drops_at_proxy_socket']}, SIPp sockets {o['drops_at_sipp_sockets']}) |\n\n"
           f"Recovery at {r['rate']} calls/s from the end of the overload: failed calls per second "
           f"{r['failed_per_second']}; service back after {r['service_back_after_s']} s. "
           f"Proxy log: {result['proxy_log']}.\n")

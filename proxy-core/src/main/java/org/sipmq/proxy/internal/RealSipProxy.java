@@ -146,14 +146,13 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         long timerCMillis = java.util.concurrent.TimeUnit.SECONDS.toMillis(config.timerCSeconds());
         timerC = new TimerCs(timerCMillis, timers::now);
         timers.every(TimerCs.sweepPeriodMillis(timerCMillis), () -> timerC.sweep(timers.now(), workers::followUp));
-        long takeoverNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
-                UdpProcessorFactory.ReusingBufferProcessor.TAKEOVER_MILLIS);
+        int takeoverRounds = (int) (UdpProcessorFactory.ReusingBufferProcessor.TAKEOVER_MILLIS / READER_WATCH_MILLIS);
         metrics.readerTakeovers(() -> udp.stream().mapToInt(UdpProcessorFactory.ReusingBufferProcessor::takeovers)
                 .sum());
         timers.every(READER_WATCH_MILLIS, () -> {
             long now = System.nanoTime();
             for (UdpProcessorFactory.ReusingBufferProcessor p : udp) {
-                p.takeOverIfStuck(now, takeoverNanos);
+                p.takeOverIfStuck(now, takeoverRounds);
             }
         });
         timers.start();

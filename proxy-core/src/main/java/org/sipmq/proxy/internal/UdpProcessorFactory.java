@@ -81,6 +81,8 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
         private volatile Listener listener;
         private volatile Reader current;
         private volatile String threadName;
+        private long watchedSince; // the datagram the last takeOverIfStuck saw the reader in (its busySince), or 0
+        private int watchedRounds; // how many calls in a row saw it
 
         ReusingBufferProcessor(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
             super(address, stack, port);
@@ -109,15 +111,29 @@ public final class UdpProcessorFactory implements MessageProcessorFactory {
         }
 
         /**
-         * When the reading thread has been inside one datagram's work for longer than {@code thresholdNanos}, starts
-         * another that reads the socket from now on; the held one ends once its work returns. Called periodically.
+         * When the reading thread has been inside one datagram's work for {@code rounds} calls in a row, starts another
+         * that reads the socket from now on; the held one ends once its work returns. Called periodically, on one
+         * thread. Counting the calls that saw the same datagram, rather than the time since it arrived, leaves out a
+         * pause of the whole JVM (a full GC stops this caller too, and counts once): a takeover after a pause would
+         * only let two threads read at once, and the datagram the paused one held could then be handled after a later
+         * one of the same call (a 180 after its 200).
          */
-        void takeOverIfStuck(long now, long thresholdNanos) {
+        void takeOverIfStuck(long now, int rounds) {
             Reader r = current;
             long since = r == null ? 0 : r.busySince;
-            if (!isRunning || since == 0 || now - since < thresholdNanos) {
+            if (!isRunning || since == 0) {
+                watchedSince = 0;
                 return;
             }
+            if (since != watchedSince) {
+                watchedSince = since;
+                watchedRounds = 1;
+                return;
+            }
+            if (++watchedRounds < rounds) {
+                return;
+            }
+            watchedSince = 0;
             Reader next = new Reader();
             current = next;
             int n = takeovers.incrementAndGet();
