@@ -164,12 +164,7 @@ final class StripedExecutor {
                 return true;
             } catch (RejectedExecutionException e) {
                 owned.set(0);
-                for (Runnable t; (t = tasks.poll()) != null;) {
-                    if (t instanceof NewTask n) {
-                        queuedNew.decrementAndGet();
-                        backlog.decrementAndGet();
-                    }
-                }
+                tasks.clear(); // stopped: what waited is dropped (the counts no longer matter: execute refuses now)
                 log.warn("SIP worker {} is stopped: message dropped", index);
                 return false;
             }
