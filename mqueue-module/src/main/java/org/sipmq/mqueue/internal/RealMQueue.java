@@ -6,8 +6,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueueItem;
@@ -154,31 +152,6 @@ final class RealMQueue extends EngineQueue {
         Node oldest = it.next();
         it.remove();
         return oldest;
-    }
-
-    @Override
-    public Optional<MQueueItem> poll() {
-        Node n = take();
-        return n == null ? Optional.empty() : Optional.of(n.toItem());
-    }
-
-    /** One item at a time, so that the consumer runs outside the lock and a failing consumer loses only its item. */
-    @Override
-    public int drain(int max, Consumer<? super MQueueItem> consumer) {
-        if (max < 0) {
-            throw new IllegalArgumentException("max: " + max + " (expected: >= 0)");
-        }
-        Objects.requireNonNull(consumer, "consumer");
-        int taken = 0;
-        while (taken < max) {
-            Node n = take();
-            if (n == null) {
-                break;
-            }
-            taken++;
-            consumer.accept(n.toItem());
-        }
-        return taken;
     }
 
     @Override

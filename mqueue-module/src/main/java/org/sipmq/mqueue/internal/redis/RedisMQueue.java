@@ -4,12 +4,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueueStats;
@@ -109,30 +107,6 @@ public final class RedisMQueue extends EngineQueue {
             fetches.increment();
         }
         return n;
-    }
-
-    @Override
-    public Optional<MQueueItem> poll() {
-        Node n = take();
-        return n == null ? Optional.empty() : Optional.of(n.toItem());
-    }
-
-    @Override
-    public int drain(int max, Consumer<? super MQueueItem> consumer) {
-        if (max < 0) {
-            throw new IllegalArgumentException("max: " + max + " (expected: >= 0)");
-        }
-        Objects.requireNonNull(consumer, "consumer");
-        int taken = 0;
-        while (taken < max) {
-            Node n = take();
-            if (n == null) {
-                break;
-            }
-            taken++;
-            consumer.accept(n.toItem());
-        }
-        return taken;
     }
 
     /** Takes every item from Redis too: every node's. */
