@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.sipmq.mqueue.internal.redis.RedisUrl;
-import org.sipmq.proxy.ConfigErrors;
-import org.sipmq.proxy.ConfigFile;
-import org.sipmq.proxy.Setting;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigFile;
+import org.sipmq.proxy.config.Setting;
 
 /**
  * The mqueue module's configuration, immutable: the queue definitions in definition order, the raw {@code db_url} and

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.sipmq.mqueue.internal.DefinitionParser;
-import org.sipmq.proxy.ConfigErrors;
-import org.sipmq.proxy.ConfigException;
-import org.sipmq.proxy.Setting;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigException;
+import org.sipmq.proxy.config.Setting;
 
 /**
  * One queue's definition, as Kamailio's {@code mqueue} parameter gives it: {@code name=acc;size=100;addmode=2}.
@@ -62,12 +62,12 @@ public record MQueueDefinition(String name, int size, int addmode, int dbmode, B
     public static MQueueDefinition parse(String text) {
         Objects.requireNonNull(text, "text");
         List<String> errors = new ArrayList<>();
-        MQueueDefinition definition = DefinitionParser.parse(text,
+        DefinitionParser.Parsed parsed = DefinitionParser.parse(text,
                 message -> errors.add("mqueue \"" + text + "\": " + message));
-        if (definition == null) {
+        if (parsed == null) {
             throw new ConfigException(errors);
         }
-        return definition;
+        return of(parsed);
     }
 
     /**
@@ -77,7 +77,13 @@ public record MQueueDefinition(String name, int size, int addmode, int dbmode, B
     public static Optional<MQueueDefinition> parse(Setting setting, ConfigErrors errors) {
         String text = setting.value();
         return Optional.ofNullable(
-                DefinitionParser.parse(text, message -> errors.add(setting, "\"" + text + "\": " + message)));
+                DefinitionParser.parse(text, message -> errors.add(setting, "\"" + text + "\": " + message)))
+                .map(MQueueDefinition::of);
+    }
+
+    private static MQueueDefinition of(DefinitionParser.Parsed p) {
+        return new MQueueDefinition(p.name(), p.size(), p.addmode(), p.dbmode(),
+                Backend.valueOf(p.backend().toUpperCase(java.util.Locale.ROOT)));
     }
 
     /**

@@ -1,15 +1,17 @@
 package org.sipmq.mqueue;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.sipmq.mqueue.internal.QueuesModule;
 import org.sipmq.mqueue.internal.db.PersistenceModule;
 import org.sipmq.mqueue.internal.redis.RedisModule;
 import org.sipmq.mqueue.internal.rpc.MQueueRpcModule;
-import org.sipmq.proxy.ConfigErrors;
-import org.sipmq.proxy.ConfigFile;
 import org.sipmq.proxy.SipmqModule;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigFile;
+import org.sipmq.proxy.pv.PvProvider;
 
 /**
  * The mqueue module: reads the {@code modparam("mqueue", ...)} lines into an {@link MQueueConfig} and binds
@@ -38,6 +40,20 @@ public final class MQueueModule extends SipmqModule {
     public MQueueModule(MQueueConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.fromFile = false;
+    }
+
+    /**
+     * Queues built without Guice, for tests and embedders. Format strings may use {@code $mqk}, {@code $mqv},
+     * {@code $mq_size} and {@code $var}. Local queues only: a {@code backend=redis} queue needs the application's
+     * Redis engine and is refused with {@link IllegalArgumentException}.
+     */
+    public static MQueues queues(MQueueConfig config) {
+        return QueuesModule.create(config, Map.of(), System::nanoTime);
+    }
+
+    /** As {@link #queues(MQueueConfig)}, with more pseudo-variables (such as a SIP message's) for the formats. */
+    public static MQueues queues(MQueueConfig config, Map<String, PvProvider> otherPvs) {
+        return QueuesModule.create(config, otherPvs, System::nanoTime);
     }
 
     /**

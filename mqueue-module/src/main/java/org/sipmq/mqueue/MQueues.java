@@ -1,10 +1,7 @@
 package org.sipmq.mqueue;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.sipmq.mqueue.internal.QueuesModule;
-import org.sipmq.proxy.PvProvider;
 
 /**
  * Every queue of the proxy, and Kamailio's mqueue functions under their own names and return codes (KEMI semantics,
@@ -14,21 +11,9 @@ import org.sipmq.proxy.PvProvider;
  * The Kamailio-named functions act on the calling thread's private slot per queue (spec §3): each SIP worker, timer
  * worker and the RPC handler has its own. Their string parameters are format strings evaluated at call time, as in
  * Kamailio's script: {@code mq_add("acc", "$ci", "$rm $fu $tu")}. For literal keys and values use {@link MQueue}.
+ * Bound by {@link MQueueModule}; {@link MQueueModule#queues(MQueueConfig)} builds them without Guice.
  */
 public interface MQueues {
-    /**
-     * Queues built without Guice, for tests and embedders. Format strings may use {@code $mqk}, {@code $mqv},
-     * {@code $mq_size} and {@code $var}.
-     */
-    static MQueues create(MQueueConfig config) {
-        return QueuesModule.create(config, Map.of(), System::nanoTime);
-    }
-
-    /** As {@link #create(MQueueConfig)}, with more pseudo-variables (such as a SIP message's) for the formats. */
-    static MQueues create(MQueueConfig config, Map<String, PvProvider> otherPvs) {
-        return QueuesModule.create(config, otherPvs, System::nanoTime);
-    }
-
     /** {@code mq_add}: the item was refused, its key or value is longer than the queue's table can store. */
     int MQ_ADD_TOO_LARGE = -3;
 

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sipmq.proxy.ConfigErrors;
-import org.sipmq.proxy.ConfigException;
-import org.sipmq.proxy.Setting;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigException;
+import org.sipmq.proxy.config.Setting;
 
 class MQueueDefinitionTest {
     @Test

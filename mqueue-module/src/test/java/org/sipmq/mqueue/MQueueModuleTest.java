@@ -7,10 +7,10 @@ import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.sipmq.proxy.ConfigException;
-import org.sipmq.proxy.PvEngine;
 import org.sipmq.proxy.Sipmq;
-import org.sipmq.proxy.Vars;
+import org.sipmq.proxy.config.ConfigException;
+import org.sipmq.proxy.pv.PvEngine;
+import org.sipmq.proxy.pv.Vars;
 
 class MQueueModuleTest {
     private static final String CONFIG = """

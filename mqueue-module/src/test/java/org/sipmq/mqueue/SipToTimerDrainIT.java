@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.sipmq.proxy.ProxyModule;
 import org.sipmq.proxy.RequestContext;
 import org.sipmq.proxy.RoutingHook;
-import org.sipmq.proxy.TimerContext;
-import org.sipmq.proxy.TimerModule;
-import org.sipmq.proxy.TimerRoute;
-import org.sipmq.proxy.TimerRoutes;
 import org.sipmq.proxy.testing.TestProxy;
 import org.sipmq.proxy.testing.TestUserAgent;
+import org.sipmq.proxy.timer.TimerContext;
+import org.sipmq.proxy.timer.TimerModule;
+import org.sipmq.proxy.timer.TimerRoute;
+import org.sipmq.proxy.timer.TimerRoutes;
 
 /**
  * The whole path with the real queues: SIP worker threads {@code mq_add} in a routing hook while four timer workers

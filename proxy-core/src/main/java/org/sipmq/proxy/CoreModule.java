@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Singleton;
+import org.sipmq.proxy.config.ConfigCheck;
+import org.sipmq.proxy.pv.PvEngine;
+import org.sipmq.proxy.pv.PvProvider;
 
 /**
  * What every sipmq application binds, installed by {@link Sipmq}: the pseudo-variable engine with its (possibly empty)

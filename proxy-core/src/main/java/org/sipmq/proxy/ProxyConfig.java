@@ -2,6 +2,9 @@ package org.sipmq.proxy;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigFile;
+import org.sipmq.proxy.config.Setting;
 
 /**
  * The proxy's core settings, validated once and immutable. Read from the configuration file by {@link ProxyModule}

@@ -1,19 +1,16 @@
 package org.sipmq.proxy;
 
-import com.google.inject.Provider;
-import com.google.inject.multibindings.MapBinder;
-import com.google.inject.multibindings.Multibinder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.sipmq.proxy.internal.RealSipProxy;
-import org.sipmq.proxy.internal.RoutingChain;
-import org.sipmq.proxy.internal.SipPvs;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigFile;
+import org.sipmq.proxy.internal.ProxyBindings;
 
 /**
  * The SIP proxy as a Guice module: reads the core settings of the configuration file into a {@link ProxyConfig},
  * binds the {@link SipProxy} as a {@link Service} of phase {@link Service.Phase#TRANSPORT}, registers the SIP
- * pseudo-variables ({@code $ci $rm $ru ...}) in the {@link PvEngine}, and declares the order of the
+ * pseudo-variables ({@code $ci $rm $ru ...}) in the {@link org.sipmq.proxy.pv.PvEngine}, and declares the order of the
  * {@link RoutingHook}s, here and nowhere else.
  *
  * <pre>
@@ -55,25 +52,7 @@ public final class ProxyModule extends SipmqModule {
             throw new IllegalStateException("ProxyModule: no configuration (install it through Sipmq.configure, which"
                     + " reads the file, or give one with ProxyModule.builder().config(...))");
         }
-        bind(ProxyConfig.class).toInstance(config);
-        bind(SipProxy.class).to(RealSipProxy.class);
-        Multibinder.newSetBinder(binder(), Service.class).addBinding().to(RealSipProxy.class);
-        MapBinder<String, PvProvider> pvs = MapBinder.newMapBinder(binder(), String.class, PvProvider.class);
-        SipPvs.all().forEach((name, provider) -> pvs.addBinding(name).toInstance(provider));
-
-        List<Provider<? extends RoutingHook>> chain = new ArrayList<>();
-        for (Object hook : hooks) {
-            if (hook instanceof RoutingHook instance) {
-                requestInjection(instance);
-                chain.add(() -> instance);
-            } else {
-                @SuppressWarnings("unchecked")
-                Class<? extends RoutingHook> type = (Class<? extends RoutingHook>) hook;
-                chain.add(getProvider(type));
-            }
-        }
-        bind(RoutingChain.class).toProvider(() -> new RoutingChain(chain.stream().map(p -> (RoutingHook) p.get())
-                .toList())).in(jakarta.inject.Singleton.class);
+        install(new ProxyBindings(config, hooks));
     }
 
     /** Declares the hooks, in the order they run, and optionally a configuration made in code. */

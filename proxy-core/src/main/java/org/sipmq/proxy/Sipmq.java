@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.sipmq.proxy.config.ConfigCheck;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigException;
+import org.sipmq.proxy.config.ConfigFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import org.sipmq.proxy.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,8 @@
 package org.sipmq.proxy;
 
 import com.google.inject.AbstractModule;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigFile;
 
 /**
  * A Guice module that reads its own part of the configuration file. {@link Sipmq} calls
@@ -9,7 +11,7 @@ import com.google.inject.AbstractModule;
  *
  * <p>
  * A module must still bind its objects when its configuration had errors (skipping only the bad values), so that the
- * injector can be built and the {@link ConfigCheck}s can report their errors in the same list.
+ * injector can be built and the {@link org.sipmq.proxy.config.ConfigCheck}s can report their errors in the same list.
  */
 public abstract class SipmqModule extends AbstractModule {
     /** Takes this module's settings from the file and reports every problem to {@code errors}. */

@@ -7,7 +7,9 @@ import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.sipmq.proxy.config.ConfigException;
 import org.sipmq.proxy.internal.RoutingChain;
+import org.sipmq.proxy.pv.PvEngine;
 
 class ProxyModuleTest {
     static final class First implements RoutingHook {

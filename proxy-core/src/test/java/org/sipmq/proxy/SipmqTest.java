@@ -14,6 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipmq.proxy.config.ConfigCheck;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigException;
+import org.sipmq.proxy.config.ConfigFile;
+import org.sipmq.proxy.config.Setting;
+import org.sipmq.proxy.pv.PvEngine;
 
 class SipmqTest {
     /** Reads modparam("fake", "level", ...), which must be "ok"; its check finds one more problem if told to. */

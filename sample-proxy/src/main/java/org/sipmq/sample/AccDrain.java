@@ -9,8 +9,8 @@ import java.util.Deque;
 import java.util.List;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.TimerContext;
-import org.sipmq.proxy.TimerRoute;
+import org.sipmq.proxy.timer.TimerContext;
+import org.sipmq.proxy.timer.TimerRoute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,9 +2,9 @@ package org.sipmq.sample;
 
 import jakarta.inject.Inject;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.TimerContext;
-import org.sipmq.proxy.TimerRoute;
-import org.sipmq.proxy.Vars;
+import org.sipmq.proxy.pv.Vars;
+import org.sipmq.proxy.timer.TimerContext;
+import org.sipmq.proxy.timer.TimerRoute;
 
 /**
  * The timer route {@code ACC_DRAIN} with {@code modparam("sample", "accounting", "invite")}: Kamailio's

@@ -9,11 +9,11 @@ import javax.sip.message.Response;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.FailureContext;
 import org.sipmq.proxy.MessageContext;
-import org.sipmq.proxy.PvEngine;
 import org.sipmq.proxy.ReplyContext;
 import org.sipmq.proxy.RequestContext;
 import org.sipmq.proxy.RoutingHook;
-import org.sipmq.proxy.Vars;
+import org.sipmq.proxy.pv.PvEngine;
+import org.sipmq.proxy.pv.Vars;
 
 /**
  * The offload pattern: on the SIP thread each accounting event is only queued with {@code mq_add} (an O(1) in-memory

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.TimerContext;
-import org.sipmq.proxy.TimerRoute;
+import org.sipmq.proxy.timer.TimerContext;
+import org.sipmq.proxy.timer.TimerRoute;
 
 /**
  * The timer route {@code CALLER_STATE_DRAIN}, written with the idiomatic batch form of the queue API: takes what

@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import javax.sql.DataSource;
-import org.sipmq.mqueue.MQueueItem;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.sipmq.mqueue.MQueueItem;
 
 /**
  * Writes call detail records through MyBatis. Called only from the accounting drain (a timer worker), never from a SIP

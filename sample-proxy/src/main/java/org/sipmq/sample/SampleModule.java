@@ -1,11 +1,11 @@
 package org.sipmq.sample;
 
 import com.google.inject.multibindings.Multibinder;
-import org.sipmq.proxy.ConfigErrors;
-import org.sipmq.proxy.ConfigFile;
 import org.sipmq.proxy.Service;
 import org.sipmq.proxy.SipmqModule;
-import org.sipmq.proxy.TimerRoutes;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigFile;
+import org.sipmq.proxy.timer.TimerRoutes;
 
 /**
  * The sample's own part: its settings, its database, and the two timer routes that drain its queues; with

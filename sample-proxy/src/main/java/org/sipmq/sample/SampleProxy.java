@@ -3,10 +3,10 @@ package org.sipmq.sample;
 import com.google.inject.Module;
 import java.nio.file.Path;
 import org.sipmq.mqueue.MQueueModule;
-import org.sipmq.proxy.AdminModule;
 import org.sipmq.proxy.ProxyModule;
 import org.sipmq.proxy.SipmqMain;
-import org.sipmq.proxy.TimerModule;
+import org.sipmq.proxy.admin.AdminModule;
+import org.sipmq.proxy.timer.TimerModule;
 
 /**
  * The sample proxy: {@code java -jar sample-proxy.jar [--config FILE]}. Without {@code --config} it runs on the

@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.sipmq.proxy.ConfigErrors;
-import org.sipmq.proxy.ConfigFile;
-import org.sipmq.proxy.Setting;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigFile;
+import org.sipmq.proxy.config.Setting;
 
 /**
  * The sample's own parameters, {@code modparam("sample", ...)}: the static route table, the fallback target, the CDR

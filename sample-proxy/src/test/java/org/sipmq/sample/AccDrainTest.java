@@ -15,16 +15,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueueDefinition;
+import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.TimerContext;
+import org.sipmq.proxy.timer.TimerContext;
 
 /** One run of the accounting drain at a time, on the real queue and an embedded H2 database. */
 class AccDrainTest {
     private static final TimerContext RUN = new TimerContext("acc", 0, 1, "ACC_DRAIN");
 
     private final String url = "jdbc:h2:mem:acc-drain-" + UUID.randomUUID() + ";MODE=MySQL;DB_CLOSE_DELAY=-1";
-    private final MQueues mq = MQueues.create(MQueueConfig.of(new MQueueDefinition(Accounting.ACC, 0, 0, 0)));
+    private final MQueues mq = MQueueModule.queues(MQueueConfig.of(new MQueueDefinition(Accounting.ACC, 0, 0, 0)));
     private SampleDatabase db;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 

@@ -8,15 +8,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueueDefinition;
+import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.TimerContext;
-import org.sipmq.proxy.Vars;
+import org.sipmq.proxy.pv.Vars;
+import org.sipmq.proxy.timer.TimerContext;
 
 /** The fetch-only drain of {@code accounting = invite}, one run at a time, on the real queue. */
 class AccFetchTest {
     private static final TimerContext RUN = new TimerContext("acc", 0, 1, "ACC_DRAIN");
 
-    private final MQueues mq = MQueues.create(MQueueConfig.of(new MQueueDefinition(Accounting.ACC, 0, 0, 0)));
+    private final MQueues mq = MQueueModule.queues(MQueueConfig.of(new MQueueDefinition(Accounting.ACC, 0, 0, 0)));
 
     private AccFetch drain(int batch) {
         return new AccFetch(mq, new SampleSettings(Map.of(), Optional.empty(), SampleSettings.DEFAULT_CDR_DB_URL,

@@ -15,14 +15,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueueDefinition;
+import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.FailureContext;
-import org.sipmq.proxy.PvEngine;
-import org.sipmq.proxy.PvProvider;
 import org.sipmq.proxy.ReplyContext;
 import org.sipmq.proxy.RequestContext;
-import org.sipmq.proxy.Vars;
+import org.sipmq.proxy.pv.PvEngine;
+import org.sipmq.proxy.pv.PvProvider;
+import org.sipmq.proxy.pv.Vars;
 import org.sipmq.sample.SampleSettings.AccountingMode;
 
 /**
@@ -35,7 +36,7 @@ class AccountingTest {
 
     private final Map<String, PvProvider> pvs = new HashMap<>(CALL);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final MQueues mq = MQueues.create(MQueueConfig.of(new MQueueDefinition(Accounting.ACC, 0, 0, 0),
+    private final MQueues mq = MQueueModule.queues(MQueueConfig.of(new MQueueDefinition(Accounting.ACC, 0, 0, 0),
             new MQueueDefinition(Accounting.CALLER_STATE, 10_000, 2, 0)), pvs);
 
     @AfterEach
@@ -146,7 +147,7 @@ class AccountingTest {
     void anEventTheQueueRefusesIsCountedAndTheCallGoesOn() {
         pvs.put("ci", a -> "c".repeat(61_000));
         pvs.put("fU", a -> "u".repeat(300));
-        MQueues limited = MQueues.create(MQueueConfig.of(List.of(new MQueueDefinition(Accounting.ACC, 0, 0, 1),
+        MQueues limited = MQueueModule.queues(MQueueConfig.of(List.of(new MQueueDefinition(Accounting.ACC, 0, 0, 1),
                 new MQueueDefinition(Accounting.CALLER_STATE, 10_000, 2, 0)), Optional.of("jdbc:h2:mem:unused")), pvs);
         org.sipmq.mqueue.internal.QueueLimits.limit(limited.queue(Accounting.ACC), 255, 4096); // as the acc table
         Accounting hook = new Accounting(limited, new SampleSettings(Map.of(), Optional.empty(),

@@ -16,8 +16,8 @@ import org.sipmq.mqueue.MQueue;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.testing.TestProxy;
-import org.sipmq.proxy.testing.TestUserAgent;
 import org.sipmq.proxy.testing.TestUserAgent.Behavior;
+import org.sipmq.proxy.testing.TestUserAgent;
 
 /**
  * The sample's hooks in the sample's own chain ({@link SampleProxy#modules()}), through a real proxy on 127.0.0.1

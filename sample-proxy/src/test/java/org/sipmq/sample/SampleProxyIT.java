@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sipmq.proxy.testing.AdminClient;
-import org.sipmq.proxy.testing.PrometheusText;
 import org.sipmq.proxy.testing.FreePorts;
+import org.sipmq.proxy.testing.PrometheusText;
 
 /**
  * The sample proxy end to end, as users run it: {@code java -jar sample-proxy.jar} in its own JVM, SIPp callers and

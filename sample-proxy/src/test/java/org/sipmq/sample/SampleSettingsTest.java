@@ -3,8 +3,8 @@ package org.sipmq.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.sipmq.proxy.ConfigErrors;
-import org.sipmq.proxy.ConfigFile;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigFile;
 import org.sipmq.sample.SampleSettings.AccountingMode;
 
 /** The sample's {@code modparam("sample", ...)} lines, read into settings. */

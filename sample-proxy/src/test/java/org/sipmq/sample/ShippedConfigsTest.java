@@ -16,10 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.mqueue.RedisSettings;
-import org.sipmq.proxy.ConfigException;
 import org.sipmq.proxy.Service;
 import org.sipmq.proxy.Sipmq;
-import org.sipmq.proxy.TimerRoute;
+import org.sipmq.proxy.config.ConfigException;
+import org.sipmq.proxy.timer.TimerRoute;
 
 /** The configurations shipped in {@code conf/} build a whole application without a single error (nothing started). */
 class ShippedConfigsTest {

@@ -2,15 +2,18 @@ package org.sipmq.mqueue.internal;
 
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.sipmq.mqueue.MQueueDefinition;
 
 /**
  * Parses one {@code mqueue} definition string with Kamailio's {@code parse_params} rules (case-insensitive attribute
  * names, whitespace around {@code =} and {@code ;}, values quoted with {@code "} or {@code '}, one trailing {@code ;})
  * plus our stricter checks (spec §1.1). It never stops at the first problem: every error goes to the sink, and the
- * definition is returned only when there was none.
+ * definition is returned only when there was none, as a {@link Parsed} value that {@code MQueueDefinition} wraps.
  */
 public final class DefinitionParser {
+    /** A definition without errors; {@code backend} is {@code local} or {@code redis}, in lower case. */
+    public record Parsed(String name, int size, int addmode, int dbmode, String backend) {
+    }
+
     private static final String ATTRIBUTES = "name, size, addmode, dbmode, backend";
 
     private final String text;
@@ -37,11 +40,11 @@ public final class DefinitionParser {
      *
      * @return the definition, or null when there was any error
      */
-    public static MQueueDefinition parse(String text, Consumer<String> errors) {
+    public static Parsed parse(String text, Consumer<String> errors) {
         return new DefinitionParser(text, errors).parse();
     }
 
-    private MQueueDefinition parse() {
+    private Parsed parse() {
         skipSpace();
         if (atEnd()) {
             error("empty definition (expected: name=<queue>[;size=<n>][;addmode=<0-2>][;dbmode=<0-3>])");
@@ -58,11 +61,11 @@ public final class DefinitionParser {
         int sizeValue = number("size", size, Integer.MAX_VALUE, "an integer >= 0");
         int addmodeValue = number("addmode", addmode, 2, "0, 1 or 2");
         int dbmodeValue = number("dbmode", dbmode, 3, "0, 1, 2 or 3");
-        MQueueDefinition.Backend backendValue = backend();
+        String backendValue = backend();
         if (failed) {
             return null;
         }
-        return new MQueueDefinition(name, sizeValue, addmodeValue, dbmodeValue, backendValue);
+        return new Parsed(name, sizeValue, addmodeValue, dbmodeValue, backendValue);
     }
 
     /**
@@ -215,17 +218,16 @@ public final class DefinitionParser {
     }
 
     /** {@code backend=local|redis} (ours, docs/scale-out.md); the value is case-insensitive like the names. */
-    private MQueueDefinition.Backend backend() {
+    private String backend() {
         if (backend == null) {
-            return MQueueDefinition.Backend.LOCAL;
+            return "local";
         }
-        for (MQueueDefinition.Backend b : MQueueDefinition.Backend.values()) {
-            if (b.value().equalsIgnoreCase(backend)) {
-                return b;
-            }
+        String value = backend.toLowerCase(Locale.ROOT);
+        if (value.equals("local") || value.equals("redis")) {
+            return value;
         }
         error("backend: \"" + backend + "\" (expected: local or redis)");
-        return MQueueDefinition.Backend.LOCAL;
+        return "local";
     }
 
     private static boolean isDelimiter(char c) {

@@ -1,7 +1,7 @@
 package org.sipmq.mqueue.internal;
 
-import org.sipmq.proxy.PvException;
-import org.sipmq.proxy.PvProvider;
+import org.sipmq.proxy.pv.PvException;
+import org.sipmq.proxy.pv.PvProvider;
 
 /**
  * {@code $mqk(q)}, {@code $mqv(q)} and {@code $mq_size(q)} (spec §3). Unlike the {@code mqk_get} functions, an empty

@@ -16,7 +16,7 @@ public final class QueueLimits {
     public static void limit(MQueue queue, int maxKeyChars, int maxValueChars) {
         if (!(queue instanceof RealMQueue q)) {
             throw new IllegalArgumentException("mqueue '" + queue.name() + "' is a " + queue.getClass().getName()
-                    + " (expected: a queue made by MQueues.create or MQueueModule)");
+                    + " (expected: a queue made by MQueueModule)");
         }
         q.limitItems(maxKeyChars, maxValueChars);
     }

@@ -37,7 +37,7 @@ final class QueueTable {
             } else {
                 throw new IllegalArgumentException("mqueue '" + d.name() + "' has backend=" + d.backend().value()
                         + ", which needs the application's lifecycle (expected: install MQueueModule, or"
-                        + " backend=local for queues built with MQueues.create)");
+                        + " backend=local for queues built with MQueueModule.queues)");
             }
             if (map.putIfAbsent(d.name(), q) != null) {
                 throw new IllegalArgumentException("mqueue '" + d.name() + "' defined twice");

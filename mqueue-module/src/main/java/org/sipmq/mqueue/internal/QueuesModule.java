@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.PvEngine;
-import org.sipmq.proxy.PvProvider;
+import org.sipmq.proxy.pv.PvEngine;
+import org.sipmq.proxy.pv.PvProvider;
 
 /**
  * Binds the queues built from an {@link MQueueConfig}: {@link MQueues} and the {@code $mqk}, {@code $mqv} and

@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.sipmq.mqueue.MQueue;
 import org.sipmq.mqueue.MQueueItemTooLargeException;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.Format;
-import org.sipmq.proxy.PvEngine;
+import org.sipmq.proxy.pv.Format;
+import org.sipmq.proxy.pv.PvEngine;
 
 /**
  * Kamailio's mqueue functions over a {@link QueueTable}. Every string parameter is a format evaluated for the calling

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.sipmq.mqueue.MQueue;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueueDefinition;
+import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.mqueue.internal.QueuesModule;
@@ -33,7 +34,7 @@ interface BenchQueues {
             case "addmode1" -> ours(1);
             case "addmode2" -> ours(2);
             case "kemi-addmode2" -> {
-                MQueues mq = MQueues.create(MQueueConfig.of(new MQueueDefinition("q", 0, 2, 0)));
+                MQueues mq = MQueueModule.queues(MQueueConfig.of(new MQueueDefinition("q", 0, 2, 0)));
                 yield new BenchQueues() {
                     @Override
                     public void add(String key, String value) {
@@ -75,7 +76,7 @@ interface BenchQueues {
     }
 
     private static BenchQueues ours(int addmode) {
-        return ours(MQueues.create(MQueueConfig.of(new MQueueDefinition("q", 0, addmode, 0))).queue("q"));
+        return ours(MQueueModule.queues(MQueueConfig.of(new MQueueDefinition("q", 0, addmode, 0))).queue("q"));
     }
 
     private static BenchQueues ours(MQueue q) {

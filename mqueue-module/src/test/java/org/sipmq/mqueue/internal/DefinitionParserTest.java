@@ -11,7 +11,11 @@ class DefinitionParserTest {
     private final List<String> errors = new ArrayList<>();
 
     private MQueueDefinition parse(String text) {
-        return DefinitionParser.parse(text, errors::add);
+        DefinitionParser.Parsed p = DefinitionParser.parse(text, errors::add);
+        return p == null
+                ? null
+                : new MQueueDefinition(p.name(), p.size(), p.addmode(), p.dbmode(),
+                        MQueueDefinition.Backend.valueOf(p.backend().toUpperCase(java.util.Locale.ROOT)));
     }
 
     private void assertOnlyError(String text, String... fragments) {

@@ -8,9 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.mqueue.MQueueDefinition;
-import org.sipmq.proxy.PvEngine;
-import org.sipmq.proxy.PvException;
-import org.sipmq.proxy.Vars;
+import org.sipmq.proxy.pv.PvEngine;
+import org.sipmq.proxy.pv.PvException;
+import org.sipmq.proxy.pv.Vars;
 
 class MQueuePvsTest {
     private final QueueTable table = new QueueTable(

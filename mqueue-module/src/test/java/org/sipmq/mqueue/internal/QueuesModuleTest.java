@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.PvEngine;
+import org.sipmq.proxy.pv.PvEngine;
 
 class QueuesModuleTest {
     private final MQueueConfig config = MQueueConfig.of(new MQueueDefinition("acc", 0, 0, 0));

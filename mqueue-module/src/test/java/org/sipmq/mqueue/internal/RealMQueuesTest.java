@@ -19,11 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.sipmq.mqueue.MQueue;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueueDefinition;
+import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueueItem;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.PvException;
-import org.sipmq.proxy.PvProvider;
-import org.sipmq.proxy.Vars;
+import org.sipmq.proxy.pv.PvException;
+import org.sipmq.proxy.pv.PvProvider;
+import org.sipmq.proxy.pv.Vars;
 
 class RealMQueuesTest {
     /** Stands in for the SIP message's {@code $ci}: counts its reads so that tests see when formats are evaluated. */
@@ -287,7 +288,7 @@ class RealMQueuesTest {
 
     @Test
     void publicFactoryBuildsWorkingQueues() {
-        MQueues plain = MQueues.create(MQueueConfig.of(new MQueueDefinition("q", 0, 0, 0)));
+        MQueues plain = MQueueModule.queues(MQueueConfig.of(new MQueueDefinition("q", 0, 0, 0)));
         Vars.set("v", "x");
         plain.mq_add("q", "$var(v)", "$mq_size(q)");
         plain.mq_fetch("q");

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.interop.SippAdds.Add;
-import org.sipmq.proxy.ConfigException;
 import org.sipmq.proxy.Sipmq;
+import org.sipmq.proxy.config.ConfigException;
 
 /**
  * Queue definitions move over unchanged: the same {@code modparam("mqueue", ...)} lines, Kamailio's quirks included,

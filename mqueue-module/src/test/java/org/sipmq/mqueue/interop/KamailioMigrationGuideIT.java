@@ -17,16 +17,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.AdminModule;
 import org.sipmq.proxy.FailureContext;
 import org.sipmq.proxy.ProxyModule;
 import org.sipmq.proxy.RequestContext;
 import org.sipmq.proxy.RoutingHook;
 import org.sipmq.proxy.Sipmq;
-import org.sipmq.proxy.TimerContext;
-import org.sipmq.proxy.TimerModule;
-import org.sipmq.proxy.TimerRoute;
-import org.sipmq.proxy.TimerRoutes;
+import org.sipmq.proxy.admin.AdminModule;
+import org.sipmq.proxy.timer.TimerContext;
+import org.sipmq.proxy.timer.TimerModule;
+import org.sipmq.proxy.timer.TimerRoute;
+import org.sipmq.proxy.timer.TimerRoutes;
 
 /**
  * The side-by-side example of docs/migrating-from-kamailio.md holds: its Kamailio configuration passes Kamailio's own

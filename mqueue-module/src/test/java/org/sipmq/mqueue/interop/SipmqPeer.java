@@ -1,9 +1,9 @@
 package org.sipmq.mqueue.interop;
 
 import org.sipmq.mqueue.MQueueModule;
-import org.sipmq.proxy.AdminEndpoint;
-import org.sipmq.proxy.AdminModule;
 import org.sipmq.proxy.ProxyModule;
+import org.sipmq.proxy.admin.AdminEndpoint;
+import org.sipmq.proxy.admin.AdminModule;
 import org.sipmq.proxy.testing.TestProxy;
 
 /**

@@ -9,9 +9,9 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.sipmq.proxy.FailureContext;
 import org.sipmq.proxy.MessageContext;
-import org.sipmq.proxy.PvEngine;
 import org.sipmq.proxy.ReplyContext;
 import org.sipmq.proxy.RequestContext;
+import org.sipmq.proxy.pv.PvEngine;
 
 /** The hook contexts: thin views over a message that record the hook's decision for the proxy to carry out. */
 final class Contexts {

@@ -3,8 +3,8 @@ package org.sipmq.proxy.internal;
 import java.util.List;
 import javax.sip.address.Router;
 import javax.sip.message.Response;
-import org.sipmq.proxy.PvEngine;
 import org.sipmq.proxy.RoutingHook;
+import org.sipmq.proxy.pv.PvEngine;
 
 /** What a {@link ProxyTransaction} needs from the running proxy. */
 interface ProxyCore {

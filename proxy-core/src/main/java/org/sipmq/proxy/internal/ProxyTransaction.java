@@ -1,9 +1,9 @@
 package org.sipmq.proxy.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sip.address.Hop;
 import javax.sip.address.URI;
 import javax.sip.header.MaxForwardsHeader;

@@ -28,10 +28,10 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.sipmq.proxy.ListenAddress;
 import org.sipmq.proxy.ProxyConfig;
-import org.sipmq.proxy.PvEngine;
 import org.sipmq.proxy.RoutingHook;
 import org.sipmq.proxy.Service;
 import org.sipmq.proxy.SipProxy;
+import org.sipmq.proxy.pv.PvEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -16,8 +16,8 @@ import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Message;
-import org.sipmq.proxy.PvException;
-import org.sipmq.proxy.PvProvider;
+import org.sipmq.proxy.pv.PvException;
+import org.sipmq.proxy.pv.PvProvider;
 
 /**
  * The SIP message pseudo-variables with Kamailio's meanings, reading {@link CurrentMessage} of the calling thread.

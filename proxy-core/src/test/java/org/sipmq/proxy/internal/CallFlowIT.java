@@ -28,8 +28,8 @@ import org.sipmq.proxy.FailureContext;
 import org.sipmq.proxy.RequestContext;
 import org.sipmq.proxy.RoutingHook;
 import org.sipmq.proxy.testing.TestProxy;
-import org.sipmq.proxy.testing.TestUserAgent;
 import org.sipmq.proxy.testing.TestUserAgent.Behavior;
+import org.sipmq.proxy.testing.TestUserAgent;
 
 /**
  * Call flows through a real proxy between real user agents on 127.0.0.1 (RFC 3261 section 16). Each test ends by

@@ -8,7 +8,7 @@ import java.util.Map;
 import javax.sip.SipFactory;
 import javax.sip.message.Request;
 import org.junit.jupiter.api.Test;
-import org.sipmq.proxy.PvEngine;
+import org.sipmq.proxy.pv.PvEngine;
 
 class ContextsTest {
     private static final String OPTIONS = "OPTIONS sip:bob@127.0.0.1:5070 SIP/2.0\r\n"

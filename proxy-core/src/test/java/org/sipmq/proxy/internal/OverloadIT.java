@@ -16,9 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.proxy.ProxyConfig;
-import org.sipmq.proxy.PvEngine;
 import org.sipmq.proxy.RequestContext;
 import org.sipmq.proxy.RoutingHook;
+import org.sipmq.proxy.pv.PvEngine;
 import org.sipmq.proxy.testing.FreePorts;
 import org.sipmq.proxy.testing.TestUserAgent;
 

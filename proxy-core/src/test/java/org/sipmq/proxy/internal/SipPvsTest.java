@@ -8,8 +8,8 @@ import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.Test;
-import org.sipmq.proxy.PvEngine;
-import org.sipmq.proxy.PvException;
+import org.sipmq.proxy.pv.PvEngine;
+import org.sipmq.proxy.pv.PvException;
 
 @SuppressWarnings("try") // scopes are entered for their effect on the thread
 class SipPvsTest {

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.proxy.ProxyConfig;
-import org.sipmq.proxy.PvEngine;
 import org.sipmq.proxy.RequestContext;
 import org.sipmq.proxy.RoutingHook;
+import org.sipmq.proxy.pv.PvEngine;
 import org.sipmq.proxy.testing.FreePorts;
-import org.sipmq.proxy.testing.TestUserAgent;
 import org.sipmq.proxy.testing.TestUserAgent.Behavior;
+import org.sipmq.proxy.testing.TestUserAgent;
 
 /**
  * A proxy with one worker whose queue holds one new message, kept busy by a hook that holds the first INVITE: what

@@ -3,7 +3,7 @@ package org.sipmq.proxy.testing;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.sipmq.proxy.TimerTicker;
+import org.sipmq.proxy.timer.TimerTicker;
 
 /**
  * A {@link TimerTicker} whose time moves only when a test calls {@link #advance}: a worker's pause ends when the test

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.sipmq.mqueue.MQueueDefinition;
-import org.sipmq.proxy.ConfigCheck;
-import org.sipmq.proxy.ConfigErrors;
 import org.sipmq.proxy.Service;
+import org.sipmq.proxy.config.ConfigCheck;
+import org.sipmq.proxy.config.ConfigErrors;
 
 /**
  * Binds queue persistence when some queue has a dbmode: the database ({@link QueueDatabase}, phase STORAGE) and the

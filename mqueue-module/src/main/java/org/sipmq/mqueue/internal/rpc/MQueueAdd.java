@@ -6,8 +6,8 @@ import jakarta.inject.Inject;
 import org.sipmq.mqueue.MQueue;
 import org.sipmq.mqueue.MQueueItemTooLargeException;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.RpcException;
-import org.sipmq.proxy.RpcMethod;
+import org.sipmq.proxy.admin.RpcException;
+import org.sipmq.proxy.admin.RpcMethod;
 
 /**
  * {@code mqueue.add ["q", "key", "value"]} → {@code {}} (<b>ours</b>, Kamailio has no such command): an outside

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Inject;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.RpcException;
-import org.sipmq.proxy.RpcMethod;
-import org.sipmq.proxy.Vars;
+import org.sipmq.proxy.admin.RpcException;
+import org.sipmq.proxy.admin.RpcMethod;
+import org.sipmq.proxy.pv.Vars;
 
 /**
  * {@code mqueue.fetch ["q"]} → {@code {"key":"k","val":"v"}}: takes the oldest item into the RPC handler's own slot,

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Inject;
 import org.sipmq.mqueue.MQueue;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.RpcException;
-import org.sipmq.proxy.RpcMethod;
+import org.sipmq.proxy.admin.RpcException;
+import org.sipmq.proxy.admin.RpcMethod;
 
 /**
  * {@code mqueue.get_size ["q"]} → {@code {"name":"q","size":N}}; 400 "No queue name", 400 "Invalid queue name", 404

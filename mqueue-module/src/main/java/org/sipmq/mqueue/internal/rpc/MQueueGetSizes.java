@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import org.sipmq.mqueue.MQueue;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.RpcMethod;
+import org.sipmq.proxy.admin.RpcMethod;
 
 /**
  * {@code mqueue.get_sizes} → {@code [{"name":"q","size":N}, ...]} for every queue, {@code []} when there is none. In

@@ -2,7 +2,7 @@ package org.sipmq.mqueue.internal.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
-import org.sipmq.proxy.RpcException;
+import org.sipmq.proxy.admin.RpcException;
 
 /**
  * Reads RPC parameters as Kamailio's {@code rpc->scan(ctx, "S", ...)} does: positionally, from an array or from the

@@ -19,10 +19,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.sipmq.mqueue.MQueueDefinition;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.ConfigCheck;
-import org.sipmq.proxy.ConfigErrors;
 import org.sipmq.proxy.Lifecycle;
 import org.sipmq.proxy.Service;
+import org.sipmq.proxy.config.ConfigCheck;
+import org.sipmq.proxy.config.ConfigErrors;
 
 class PersistenceModuleTest {
     private static final Path SPOOL = Path.of("target", "spool-of-PersistenceModuleTest");

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueueDefinition;
+import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueues;
 
 /** The one place where persistence tests get their queues: the real ones. */
@@ -13,6 +14,6 @@ final class TestQueues {
 
     static MQueues create(MQueueDefinition... definitions) {
         // The queues never touch the database: the URL only satisfies the check that a dbmode comes with one.
-        return MQueues.create(MQueueConfig.of(List.of(definitions), Optional.of("jdbc:h2:mem:unused")));
+        return MQueueModule.queues(MQueueConfig.of(List.of(definitions), Optional.of("jdbc:h2:mem:unused")));
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.sipmq.mqueue.MQueueConfig;
 import org.sipmq.mqueue.MQueueDefinition;
+import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueues;
 import org.sipmq.proxy.testing.PrometheusText;
 
@@ -45,7 +46,7 @@ class MQueueMetricsTest {
 
     @Test
     void stopRemovesTheMetersAndStartBindsThemOnce() {
-        MQueues queues = MQueues.create(MQueueConfig.of(new MQueueDefinition("acc", 0, 0, 0),
+        MQueues queues = MQueueModule.queues(MQueueConfig.of(new MQueueDefinition("acc", 0, 0, 0),
                 new MQueueDefinition("cdr", 0, 0, 0)));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MQueueMetrics metrics = new MQueueMetrics(queues, registry);

@@ -6,12 +6,12 @@ import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sipmq.proxy.AdminModule;
 import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.proxy.Lifecycle;
-import org.sipmq.proxy.RpcMethod;
 import org.sipmq.proxy.Service;
 import org.sipmq.proxy.Sipmq;
+import org.sipmq.proxy.admin.AdminModule;
+import org.sipmq.proxy.admin.RpcMethod;
 
 class MQueueRpcModuleTest {
     @Test

@@ -8,13 +8,14 @@ import com.google.inject.multibindings.MapBinder;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sipmq.mqueue.MQueueModule;
 import org.sipmq.mqueue.MQueues;
-import org.sipmq.proxy.AdminEndpoint;
-import org.sipmq.proxy.AdminModule;
-import org.sipmq.proxy.RpcMethod;
 import org.sipmq.proxy.Sipmq;
-import org.sipmq.proxy.Vars;
-import org.sipmq.proxy.testing.AdminClient;
+import org.sipmq.proxy.admin.AdminEndpoint;
+import org.sipmq.proxy.admin.AdminModule;
+import org.sipmq.proxy.admin.RpcMethod;
+import org.sipmq.proxy.admin.RpcMethods;
+import org.sipmq.proxy.pv.Vars;
 import org.sipmq.proxy.testing.AdminClient.Response;
+import org.sipmq.proxy.testing.AdminClient;
 
 /**
  * A running application with the admin endpoint on 127.0.0.1 (any free port), the queues below, and a probe method
@@ -74,7 +75,7 @@ final class RpcApp implements AutoCloseable {
         @Override
         protected void configure() {
             Provider<MQueues> queues = getProvider(MQueues.class);
-            MapBinder<String, RpcMethod> methods = AdminModule.rpcMethods(binder());
+            MapBinder<String, RpcMethod> methods = RpcMethods.methods(binder());
             methods.addBinding("test.slot").toInstance(params -> {
                 String q = params.get(0).asText();
                 ObjectNode slot = JsonNodeFactory.instance.objectNode();

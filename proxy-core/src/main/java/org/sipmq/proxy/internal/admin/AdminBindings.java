@@ -5,12 +5,12 @@ import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import org.sipmq.proxy.AdminEndpoint;
-import org.sipmq.proxy.AdminModule;
-import org.sipmq.proxy.RpcMethod;
 import org.sipmq.proxy.Service;
+import org.sipmq.proxy.admin.AdminEndpoint;
+import org.sipmq.proxy.admin.RpcMethod;
+import org.sipmq.proxy.admin.RpcMethods;
 
-/** The admin endpoint's bindings, installed by {@link AdminModule} with the settings it read. */
+/** The admin endpoint's bindings, installed by {@code AdminModule} with the settings it read. */
 public final class AdminBindings extends AbstractModule {
     private final AdminSettings settings;
 
@@ -24,7 +24,7 @@ public final class AdminBindings extends AbstractModule {
         bind(AdminServer.class).in(Singleton.class);
         bind(AdminEndpoint.class).to(AdminServer.class);
         Multibinder.newSetBinder(binder(), Service.class).addBinding().to(AdminServer.class);
-        MapBinder<String, RpcMethod> methods = AdminModule.rpcMethods(binder());
+        MapBinder<String, RpcMethod> methods = RpcMethods.methods(binder());
         methods.addBinding(CoreVersion.NAME).to(CoreVersion.class).in(Singleton.class);
         // Built with the module, that is when the application is built: Kamailio's "up since" is taken as early.
         methods.addBinding(CoreUptime.NAME).toInstance(new CoreUptime(Clock.systemDefaultZone()));

@@ -27,9 +27,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.sipmq.proxy.AdminEndpoint;
-import org.sipmq.proxy.RpcMethod;
 import org.sipmq.proxy.Service;
+import org.sipmq.proxy.admin.AdminEndpoint;
+import org.sipmq.proxy.admin.RpcMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,9 +5,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.sipmq.proxy.ConfigErrors;
-import org.sipmq.proxy.ConfigFile;
-import org.sipmq.proxy.Setting;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigFile;
+import org.sipmq.proxy.config.Setting;
 
 /**
  * The admin endpoint's settings, read once from the configuration file:

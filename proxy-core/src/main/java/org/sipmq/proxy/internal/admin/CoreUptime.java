@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import org.sipmq.proxy.RpcMethod;
+import org.sipmq.proxy.admin.RpcMethod;
 
 /**
  * {@code core.uptime}, shaped as Kamailio's: {@code {"now":"Sun Nov 22 08:38:40 2026","up_since":"Sun Nov 22 08:00:00

@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Properties;
-import org.sipmq.proxy.RpcMethod;
+import org.sipmq.proxy.admin.RpcMethod;
 
 /**
  * {@code core.version}: one string, shaped as Kamailio's ({@code "kamailio 5.8.0 (x86_64/linux) 4c1c6e"}):

@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
-import org.sipmq.proxy.RpcException;
-import org.sipmq.proxy.RpcMethod;
+import org.sipmq.proxy.admin.RpcException;
+import org.sipmq.proxy.admin.RpcMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

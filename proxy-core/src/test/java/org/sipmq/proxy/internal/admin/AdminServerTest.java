@@ -14,13 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.sipmq.proxy.AdminEndpoint;
-import org.sipmq.proxy.AdminModule;
-import org.sipmq.proxy.RpcException;
-import org.sipmq.proxy.RpcMethod;
 import org.sipmq.proxy.Sipmq;
-import org.sipmq.proxy.testing.AdminClient;
+import org.sipmq.proxy.admin.AdminEndpoint;
+import org.sipmq.proxy.admin.AdminModule;
+import org.sipmq.proxy.admin.RpcException;
+import org.sipmq.proxy.admin.RpcMethod;
+import org.sipmq.proxy.admin.RpcMethods;
 import org.sipmq.proxy.testing.AdminClient.Response;
+import org.sipmq.proxy.testing.AdminClient;
 import org.sipmq.proxy.testing.PrometheusText;
 
 /** The admin endpoint over real HTTP on 127.0.0.1 (an ephemeral port), with a few test methods. */
@@ -347,7 +348,7 @@ class AdminServerTest {
     static final class TestMethods extends AbstractModule {
         @Override
         protected void configure() {
-            MapBinder<String, RpcMethod> methods = AdminModule.rpcMethods(binder());
+            MapBinder<String, RpcMethod> methods = RpcMethods.methods(binder());
             methods.addBinding("test.echo").toInstance(params -> params);
             methods.addBinding("test.fail").toInstance(params -> {
                 throw new RpcException(params.get(0).asInt(), params.get(1).asText());

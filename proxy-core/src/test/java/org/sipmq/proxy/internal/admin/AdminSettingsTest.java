@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
-import org.sipmq.proxy.ConfigErrors;
-import org.sipmq.proxy.ConfigFile;
+import org.sipmq.proxy.config.ConfigErrors;
+import org.sipmq.proxy.config.ConfigFile;
 
 class AdminSettingsTest {
     private final ConfigErrors errors = new ConfigErrors();

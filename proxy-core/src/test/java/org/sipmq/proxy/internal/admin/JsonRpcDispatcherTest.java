@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sipmq.proxy.RpcException;
-import org.sipmq.proxy.RpcMethod;
+import org.sipmq.proxy.admin.RpcException;
+import org.sipmq.proxy.admin.RpcMethod;
 
 /** The dispatcher without sockets; AdminServerTest covers the same over HTTP. */
 class JsonRpcDispatcherTest {
