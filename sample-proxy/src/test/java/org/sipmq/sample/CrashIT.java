@@ -2,11 +2,9 @@ package org.sipmq.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,7 +41,7 @@ class CrashIT extends ReliabilityRig {
             // 50 ms of simulated I/O per event: two workers write about 35 events/s while 20 calls/s queue 60.
             ProxyProcess proxy = ProxyProcess.start(config(dbmode, 50, 10), dir);
             try (Sipp uac = Sipp.uac("uac-basic.xml", uasPort, sipPort, 1000, 20, dir)) {
-                awaitSuccessfulCalls(uac, 40);
+                uac.awaitSuccessfulCalls(40);
                 queuedAtLastLook = metrics().value("mqueue_size", "queue", "acc");
                 proxy.kill();
                 uac.stop();
@@ -114,18 +112,4 @@ class CrashIT extends ReliabilityRig {
         return r == null ? 0 : which.applyAsInt(r);
     }
 
-    private static void awaitSuccessfulCalls(Sipp uac, long atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (uac.successfulCalls() >= atLeast) {
-                    return;
-                }
-            } catch (IOException | RuntimeException | AssertionError notYet) {
-                // SIPp writes its statistics file once a second
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("SIPp did not complete " + atLeast + " calls within 60 s; log " + uac.log());
-    }
 }

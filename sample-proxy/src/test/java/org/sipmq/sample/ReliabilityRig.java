@@ -148,17 +148,7 @@ abstract class ReliabilityRig {
 
     /** Waits (bounded) until the CDRs match, then returns them. */
     List<Cdr> awaitCdrs(Predicate<List<Cdr>> done) throws InterruptedException {
-        java.util.concurrent.atomic.AtomicReference<List<Cdr>> last = new java.util.concurrent.atomic.AtomicReference<>(
-                List.of());
-        try {
-            await(60, "CDRs", () -> {
-                last.set(cdrs.all());
-                return done.test(last.get());
-            });
-        } catch (AssertionError e) {
-            throw new AssertionError("the CDRs did not reach the expected state within 60 s: " + last.get(), e);
-        }
-        return last.get();
+        return Cdrs.await(cdrs, done);
     }
 
     /** Places {@code calls} SIPp basic calls through the proxy and checks that all completed. */

@@ -77,7 +77,7 @@ class SampleProxyIT {
         try (ProxyProcess proxy = ProxyProcess.start(config(null, 0), dir)) {
             runCalls("uac-basic.xml", "uas-answer.xml", calls);
 
-            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            List<Cdr> rows = Cdrs.await(cdrs, r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
             assertThat(rows).allSatisfy(SampleProxyIT::assertWholeBasicCall);
             assertQueuesEmpty();
             assertMetricsMovedWith(calls);
@@ -132,7 +132,7 @@ class SampleProxyIT {
             assertThat(busy.await(30)).as("busy callee saw every call").isZero();
             assertThat(answer.await(30)).as("fallback callee answered every call").isZero();
 
-            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            List<Cdr> rows = Cdrs.await(cdrs, r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
             assertThat(rows).allSatisfy(r -> {
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(List.of(r.invites(), r.replies(), r.byes())).containsExactly(1, 1, 1);
@@ -155,7 +155,7 @@ class SampleProxyIT {
 
             assertThat(callee.stream().filter(m -> m.received() && m.isRequest("INVITE")).map(m -> m.callId() + " "
                     + m.cseq()).distinct()).as("INVITEs and re-INVITEs at the callee").hasSize(3 * calls);
-            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            List<Cdr> rows = Cdrs.await(cdrs, r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
             assertThat(rows).allSatisfy(r -> {
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(List.of(r.invites(), r.replies(), r.byes())).as("events of %s", r.callId())
@@ -174,7 +174,7 @@ class SampleProxyIT {
         try (ProxyProcess proxy = ProxyProcess.start(config(null, 0), dir)) {
             runCalls("uac-cancel.xml", "uas-cancel.xml", calls);
 
-            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            List<Cdr> rows = Cdrs.await(cdrs, r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
             assertThat(rows).allSatisfy(r -> {
                 assertThat(r.status()).isEqualTo(487);
                 assertThat(r.answerMillis()).isNull();
@@ -197,7 +197,7 @@ class SampleProxyIT {
             assertThat(acks).as("ACKs the callee received, by Call-ID").hasSize(calls);
             assertThat(acks.values()).as("ACKs the callee received, by Call-ID: %s", acks).allSatisfy(n -> assertThat(
                     n).isEqualTo(3L));
-            List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+            List<Cdr> rows = Cdrs.await(cdrs, r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
             assertThat(rows).allSatisfy(r -> assertThat(List.of(r.invites(), r.replies(), r.byes())).containsExactly(
                     1, 1, 1));
             proxy.terminate(30);
@@ -224,7 +224,7 @@ class SampleProxyIT {
             try {
                 Thread.sleep(300);
                 try (Sipp uac = Sipp.uac("uac-basic.xml", uasPort, sipPort, calls, 10, dir)) {
-                    awaitSuccessfulCalls(uac, 20);
+                    uac.awaitSuccessfulCalls(20);
                     assertThat(proxy.terminate(60)).as("exit code after SIGTERM").isEqualTo(143);
                     assertThat(proxy.output()).contains("stopping mqueue");
                     // No call can complete once the proxy is gone; SIPp logs every message as it goes.
@@ -292,39 +292,6 @@ class SampleProxyIT {
             assertThat(uas.await(30)).as("SIPp callee exit code, log %s", uas.log()).isZero();
             return uas.messages();
         }
-    }
-
-    private static void awaitSuccessfulCalls(Sipp uac, long atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (uac.successfulCalls() >= atLeast) {
-                    return;
-                }
-            } catch (IOException | RuntimeException | AssertionError notYet) {
-                // SIPp writes its statistics file once a second
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("SIPp did not complete " + atLeast + " calls within 60 s; log " + uac.log());
-    }
-
-    /** Waits (bounded) for the drain to write what the test expects; the drain runs asynchronously, by design. */
-    private List<Cdr> awaitCdrs(Predicate<List<Cdr>> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<Cdr> rows = List.of();
-        while (System.nanoTime() < deadline) {
-            try {
-                rows = cdrs.all();
-                if (done.test(rows)) {
-                    return rows;
-                }
-            } catch (RuntimeException tableNotThereYet) {
-                // the proxy creates the table at start
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the CDRs did not reach the expected state within 60 s: " + rows);
     }
 
     /** The proxy's {@code /metrics}, scraped as Prometheus text, after {@code calls} basic calls and the drain. */

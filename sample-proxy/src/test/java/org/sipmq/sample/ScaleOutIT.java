@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +92,7 @@ class ScaleOutIT {
             r.awaitAllSucceeded(callsPerNode);
         }
         int calls = NODES * callsPerNode;
-        List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+        List<Cdr> rows = Cdrs.await(cdrs, r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
         assertThat(rows).allSatisfy(ScaleOutIT::assertEachEventOnce);
         awaitSharedQueuesEmpty();
         List<PrometheusText> metrics = metrics();
@@ -125,7 +124,7 @@ class ScaleOutIT {
             r.awaitAllSucceeded(callsPerNode);
         }
         int calls = NODES * callsPerNode;
-        List<Cdr> rows = awaitCdrs(r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
+        List<Cdr> rows = Cdrs.await(cdrs, r -> r.size() == calls && r.stream().allMatch(Cdr::complete));
         assertThat(rows).allSatisfy(ScaleOutIT::assertEachEventOnce);
         awaitSharedQueuesEmpty();
         for (PrometheusText m : metrics()) {
@@ -162,8 +161,9 @@ class ScaleOutIT {
         Set<String> survivors = new java.util.HashSet<>(runs.get(0).callIds());
         survivors.addAll(runs.get(1).callIds());
         Set<String> answeredOnKilled = killedRun.completedCallIds();
-        awaitCdrs(r -> r.stream().filter(c -> survivors.contains(c.callId()) && c.complete()).count() == survivors
-                .size());
+        Cdrs.await(cdrs,
+                r -> r.stream().filter(c -> survivors.contains(c.callId()) && c.complete()).count() == survivors
+                        .size());
         awaitQueueEmptyOn(0);
         Map<String, Cdr> byCall = cdrs.all().stream().collect(Collectors.toMap(Cdr::callId, Function.identity()));
         for (String id : survivors) {
@@ -232,23 +232,6 @@ class ScaleOutIT {
             return uac.messages().stream().filter(m -> m.received() && m.isResponse(200, "2 BYE"))
                     .map(Sipp.Message::callId).collect(Collectors.toSet());
         }
-    }
-
-    private List<Cdr> awaitCdrs(Predicate<List<Cdr>> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<Cdr> rows = List.of();
-        while (System.nanoTime() < deadline) {
-            try {
-                rows = cdrs.all();
-                if (done.test(rows)) {
-                    return rows;
-                }
-            } catch (RuntimeException tableNotThereYet) {
-                // the proxies create the table at start
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the CDRs did not reach the expected state within 60 s: " + rows);
     }
 
     private List<PrometheusText> metrics() {

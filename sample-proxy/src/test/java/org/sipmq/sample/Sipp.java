@@ -121,6 +121,22 @@ final class Sipp implements AutoCloseable {
         return Long.parseLong(finalStats().get("SuccessfulCall(C)"));
     }
 
+    /** Waits up to 60 s until the caller has completed {@code atLeast} calls (its statistics file says so). */
+    void awaitSuccessfulCalls(long atLeast) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (successfulCalls() >= atLeast) {
+                    return;
+                }
+            } catch (IOException | RuntimeException | AssertionError notYet) {
+                // SIPp writes its statistics file once a second
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("SIPp did not complete " + atLeast + " calls within 60 s; log " + log());
+    }
+
     long failedCalls() throws IOException {
         return Long.parseLong(finalStats().get("FailedCall(C)"));
     }

@@ -6,15 +6,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import javax.sip.message.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.proxy.ProxyConfig;
-import org.sipmq.proxy.RequestContext;
-import org.sipmq.proxy.RoutingHook;
 import org.sipmq.proxy.pv.PvEngine;
 import org.sipmq.proxy.testing.FreePorts;
 import org.sipmq.proxy.testing.TestUserAgent;
@@ -26,8 +21,7 @@ import org.sipmq.proxy.testing.TestUserAgent;
  */
 class BlockingHookIT {
     // the stripe of a call: Math.floorMod(callId.hashCode(), sip.workers), as StripedExecutor picks it
-    private final CountDownLatch held = new CountDownLatch(1);
-    private final CountDownLatch release = new CountDownLatch(1);
+    private final HoldingHook hook = HoldingHook.firstInviteTo("stuck@");
     private final TestUserAgent alice = TestUserAgent.start("alice");
     private final TestUserAgent bob = TestUserAgent.start("bob");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -38,28 +32,14 @@ class BlockingHookIT {
         int port = FreePorts.udpAndTcp();
         ProxyConfig config = ProxyConfig.builder().listen("udp:127.0.0.1:" + port).workers(4).t1Millis(100)
                 .build();
-        RoutingHook holdStuck = new RoutingHook() {
-            @Override
-            public void onRequest(RequestContext r) {
-                if (r.request().getMethod().equals(Request.INVITE) && r.request().getRequestURI().toString()
-                        .contains("stuck@")) {
-                    held.countDown();
-                    try {
-                        release.await(20, TimeUnit.SECONDS); // a hook that blocks: the test's own misbehaviour
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        };
-        proxy = new RealSipProxy(config, new RoutingChain(List.of(holdStuck)), new PvEngine(Map.of()), registry);
+        proxy = new RealSipProxy(config, new RoutingChain(List.of(hook)), new PvEngine(Map.of()), registry);
         proxy.start();
         alice.useProxy(port, "udp");
     }
 
     @AfterEach
     void tearDown() {
-        release.countDown();
+        hook.release();
         alice.close();
         bob.close();
         proxy.stop();
@@ -68,7 +48,7 @@ class BlockingHookIT {
     @Test
     void callsOnOtherStripesCompleteWhileAHookHoldsTheReadingThread() throws Exception {
         TestUserAgent.Call stuck = alice.invite(bob.uri("stuck"));
-        assertThat(held.await(10, TimeUnit.SECONDS)).as("the stuck INVITE reached the hook").isTrue();
+        assertThat(hook.awaitHeld()).as("the stuck INVITE reached the hook").isTrue();
 
         int stuckStripe = Math.floorMod(stuck.callId().hashCode(), 4);
         List<TestUserAgent.Call> free = new ArrayList<>();
@@ -85,13 +65,13 @@ class BlockingHookIT {
         assertThat(registry.get("sipmq.sip.udp_reader_takeovers").functionCounter().count()).as(
                 "reading threads taken over").isEqualTo(1.0);
 
-        release.countDown();
+        hook.release();
         for (TestUserAgent.Call call : behind) {
             assertThat(call.awaitFinal().getStatusCode()).as("a call behind the held one, once released").isEqualTo(
                     200);
             call.ack();
         }
-        release.countDown();
+        hook.release();
         assertThat(stuck.awaitFinal().getStatusCode()).as("the held call, once released").isEqualTo(200);
         stuck.ack();
         assertThat(stuck.bye().getStatusCode()).isEqualTo(200);

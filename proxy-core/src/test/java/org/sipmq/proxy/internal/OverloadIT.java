@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sip.header.RetryAfterHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
@@ -16,8 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.proxy.ProxyConfig;
-import org.sipmq.proxy.RequestContext;
-import org.sipmq.proxy.RoutingHook;
 import org.sipmq.proxy.pv.PvEngine;
 import org.sipmq.proxy.testing.FreePorts;
 import org.sipmq.proxy.testing.TestUserAgent;
@@ -29,8 +24,7 @@ import org.sipmq.proxy.testing.TestUserAgent;
  * SIPp at three times the proxy's capacity.)
  */
 class OverloadIT {
-    private final CountDownLatch held = new CountDownLatch(1);
-    private final CountDownLatch release = new CountDownLatch(1);
+    private final HoldingHook hook = HoldingHook.firstInvite();
     private final TestUserAgent alice = TestUserAgent.start("alice");
     private final TestUserAgent bob = TestUserAgent.start("bob");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -41,21 +35,7 @@ class OverloadIT {
         int port = FreePorts.udpAndTcp();
         ProxyConfig config = ProxyConfig.builder().listen("udp:127.0.0.1:" + port).workers(1).overloadBacklog(2)
                 .t1Millis(100).t4Millis(100).build();
-        AtomicBoolean first = new AtomicBoolean(true);
-        RoutingHook holdFirstInvite = new RoutingHook() {
-            @Override
-            public void onRequest(RequestContext r) {
-                if (r.request().getMethod().equals(Request.INVITE) && first.getAndSet(false)) {
-                    held.countDown();
-                    try {
-                        release.await(10, TimeUnit.SECONDS); // the slow proxy: a test-only block
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        };
-        proxy = new RealSipProxy(config, new RoutingChain(List.of(holdFirstInvite)), new PvEngine(Map.of()),
+        proxy = new RealSipProxy(config, new RoutingChain(List.of(hook)), new PvEngine(Map.of()),
                 registry);
         proxy.start();
         alice.useProxy(port, "udp");
@@ -63,7 +43,7 @@ class OverloadIT {
 
     @AfterEach
     void tearDown() {
-        release.countDown();
+        hook.release();
         alice.close();
         bob.close();
         proxy.stop();
@@ -72,7 +52,7 @@ class OverloadIT {
     @Test
     void pastTheBacklogANewRequestGets503WithoutATransactionAndAdmittedCallsComplete() throws Exception {
         TestUserAgent.Call first = alice.invite(bob.uri("bob"));
-        assertThat(held.await(10, TimeUnit.SECONDS)).as("the first INVITE holds the only worker").isTrue();
+        assertThat(hook.awaitHeld()).as("the first INVITE holds the only worker").isTrue();
         TestUserAgent.Call second = alice.invite(bob.uri("bob"));
         TestUserAgent.Call third = alice.invite(bob.uri("bob"));
         assertThat(second.await(Request.INVITE, false).getStatusCode()).as("admitted, waiting").isEqualTo(100);
@@ -88,7 +68,7 @@ class OverloadIT {
         assertThat(registry.get("sipmq.sip.overload.rejections").tag("method", "INVITE").counter().count())
                 .isEqualTo(1.0);
 
-        release.countDown();
+        hook.release();
         for (TestUserAgent.Call call : List.of(first, second, third)) {
             assertThat(call.awaitFinal().getStatusCode()).as("an admitted call").isEqualTo(200);
             call.ack();

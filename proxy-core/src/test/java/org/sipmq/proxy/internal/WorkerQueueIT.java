@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sip.header.RetryAfterHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -15,8 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipmq.proxy.ProxyConfig;
-import org.sipmq.proxy.RequestContext;
-import org.sipmq.proxy.RoutingHook;
 import org.sipmq.proxy.pv.PvEngine;
 import org.sipmq.proxy.testing.FreePorts;
 import org.sipmq.proxy.testing.TestUserAgent.Behavior;
@@ -27,8 +23,7 @@ import org.sipmq.proxy.testing.TestUserAgent;
  * does not fit is answered, and what belongs to accepted requests is never lost.
  */
 class WorkerQueueIT {
-    private final CountDownLatch held = new CountDownLatch(1);
-    private final CountDownLatch release = new CountDownLatch(1);
+    private final HoldingHook hook = HoldingHook.firstInvite();
     private final TestUserAgent alice = TestUserAgent.start("alice");
     private final TestUserAgent bob = TestUserAgent.start("bob");
     private RealSipProxy proxy;
@@ -38,21 +33,7 @@ class WorkerQueueIT {
         int port = FreePorts.udpAndTcp();
         ProxyConfig config = ProxyConfig.builder().listen("udp:127.0.0.1:" + port).listen("tcp:127.0.0.1:" + port)
                 .workers(1).t1Millis(50).t4Millis(100).build();
-        AtomicBoolean first = new AtomicBoolean(true);
-        RoutingHook holdFirstInvite = new RoutingHook() {
-            @Override
-            public void onRequest(RequestContext r) {
-                if (r.request().getMethod().equals(Request.INVITE) && first.getAndSet(false)) {
-                    held.countDown();
-                    try {
-                        release.await(10, TimeUnit.SECONDS); // keeps the only worker busy: a test-only block
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        };
-        proxy = new RealSipProxy(config, new RoutingChain(List.of(holdFirstInvite)), new PvEngine(Map.of()),
+        proxy = new RealSipProxy(config, new RoutingChain(List.of(hook)), new PvEngine(Map.of()),
                 new SimpleMeterRegistry(), 1);
         proxy.start();
         alice.useProxy(port, "udp");
@@ -60,7 +41,7 @@ class WorkerQueueIT {
 
     @AfterEach
     void tearDown() {
-        release.countDown();
+        hook.release();
         alice.close();
         bob.close();
         proxy.stop();
@@ -69,7 +50,7 @@ class WorkerQueueIT {
     /** Holds the worker with a first call and fills its queue with a second; returns both. */
     private TestUserAgent.Call[] fillTheWorker() throws Exception {
         TestUserAgent.Call a = alice.invite(bob.uri("bob"));
-        assertThat(held.await(10, TimeUnit.SECONDS)).as("the first INVITE reached the hook").isTrue();
+        assertThat(hook.awaitHeld()).as("the first INVITE reached the hook").isTrue();
         TestUserAgent.Call b = alice.invite(bob.uri("bob"));
         assertThat(b.await(Request.INVITE, false).getStatusCode()).as("the second INVITE was accepted").isEqualTo(
                 100);
@@ -84,7 +65,7 @@ class WorkerQueueIT {
         assertThat(busy.getStatusCode()).isEqualTo(503);
         assertThat(busy.getHeader(RetryAfterHeader.NAME)).isNotNull();
 
-        release.countDown();
+        hook.release();
         for (TestUserAgent.Call call : calls) {
             assertThat(call.awaitFinal().getStatusCode()).isEqualTo(200);
             call.ack();
@@ -108,7 +89,7 @@ class WorkerQueueIT {
         assertThat(alice.invite(bob.uri("bob")).awaitFinal().getStatusCode()).as("the worker is full").isEqualTo(503);
         calls[1].sendCancel();
 
-        release.countDown();
+        hook.release();
         assertThat(calls[1].await(Request.CANCEL, true).getStatusCode()).isEqualTo(200);
         assertThat(calls[1].awaitFinal().getStatusCode()).isEqualTo(487);
         assertThat(calls[0].cancel().getStatusCode()).isEqualTo(200);
