@@ -71,7 +71,12 @@ def main():
     ap.add_argument("--jvm", default="-Xms512m -Xmx512m", help="proxy JVM options")
     ap.add_argument("--config", action="append", default=[], metavar="LINE")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "soak"))
+    ap.add_argument("--sipp-trace", choices=("err", "calldebug"),
+                    help="both SIPp trace their unexpected messages (err: -trace_err), or those and the message history "
+                         "of every failed call too (calldebug: -trace_calldebug, which costs SIPp a lot of CPU), in "
+                         "the run's working directory (printed)")
     args = ap.parse_args()
+    trace = {None: [], "err": ["-trace_err"], "calldebug": ["-trace_err", "-trace_calldebug"]}[args.sipp_trace]
     rate = max(1, int(args.max_rate * args.share))
     seconds = int(args.minutes * 60)
     calls = rate * seconds
@@ -89,9 +94,10 @@ def main():
         target = free_port()
         step = os.path.join(workdir, "soak")
         os.makedirs(step)
+        print(f"# SIPp runs in {step}", flush=True)
         uas = subprocess.Popen(["sipp", "-sf", os.path.join(SCENARIOS, "uas-answer.xml"), "-i", "127.0.0.1", "-p",
                                 str(target), "-m", str(calls), "-nostdin", "-timeout", f"{seconds + 120}s",
-                                "-buff_size", "4194304"], cwd=step, stdout=subprocess.DEVNULL,
+                                "-buff_size", "4194304"] + trace, cwd=step, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
         time.sleep(0.3)
         cpu0, started = proxy.cpu_ms(), time.time()
@@ -99,7 +105,7 @@ def main():
                                 "-i", "127.0.0.1", "-p", str(free_port()), "-m", str(calls), "-r", str(rate),
                                 "-l", str(max(rate * 4, 100)), "-nostdin", "-timeout", f"{seconds + 120}s",
                                 "-trace_stat", "-stf", os.path.join(step, "stat.csv"), "-fd", "5",
-                                "-buff_size", "4194304", "-rsa", f"127.0.0.1:{proxy.port}"], cwd=step,
+                                "-buff_size", "4194304", "-rsa", f"127.0.0.1:{proxy.port}"] + trace, cwd=step,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while uac.poll() is None and time.time() - started < seconds + 180:
             time.sleep(min(args.sample_seconds, 5))
