@@ -128,7 +128,7 @@ def main():
         step = os.path.join(workdir, "soak")
         os.makedirs(step)
         print(f"# SIPp runs in {step}", flush=True)
-        uas = subprocess.Popen(["sipp", "-sf", args.uas, "-i", "127.0.0.1", "-p",
+        uas = subprocess.Popen(["sipp", "-sf", os.path.abspath(args.uas), "-i", "127.0.0.1", "-p",
                                 str(target), "-m", str(calls), "-nostdin", "-timeout", f"{seconds + 120}s",
                                 "-buff_size", "4194304"] + trace, cwd=step, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
