@@ -124,6 +124,8 @@ def proxy_completion(before, after):
     ok = {m: ended.get(m, {}).get("2xx", 0) for m in admitted}
     return {"admitted": admitted, "completed": ended,
             "in_flight_at_end": after.get("sipmq_sip_in_flight"),
+            # every admitted request got a final response upstream (a 408 when the callee never answered included)
+            "every_admitted_request_ended": all(sum(ended.get(m, {}).values()) == admitted[m] for m in admitted),
             "every_admitted_call_completed": all(ok[m] == admitted[m] for m in admitted)
             and sum(v for m in admitted for v in ended.get(m, {}).values()) == sum(admitted.values())
             and admitted["BYE"] == ok["INVITE"]}
@@ -281,8 +283,9 @@ def main():
           f"SIPp callers: {o['callers']} at {rate // o['callers']} calls/s each, socket buffers {o['sipp_buff_size']} B; "
           f"failed calls by where SIPp stopped: {o['failed_where_sipp_stopped']}.\n\n"
           f"The proxy's side (overload and recovery callers together): admitted {completion['admitted']}, ended "
-          f"{completion['completed']}, in flight at the end {completion['in_flight_at_end']}; every admitted call "
-          f"completed: {completion['every_admitted_call_completed']}.\n")
+          f"{completion['completed']}, in flight at the end {completion['in_flight_at_end']}; every admitted request "
+          f"ended with a final response: {completion['every_admitted_request_ended']}; every admitted call completed "
+          f"(INVITE and BYE 2xx): {completion['every_admitted_call_completed']}.\n")
     with open(os.path.join(args.out, "overload.json"), "w") as f:
         json.dump(result, f, indent=2)
     with open(os.path.join(args.out, "overload.md"), "w") as f:
