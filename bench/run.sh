@@ -6,8 +6,9 @@
 # With --peer kamailio or both, Kamailio is installed when missing (apt-get install -y kamailio).
 #        bench/run.sh --flood [--peer sipmq|kamailio|both] [--seconds 30] [--udp-rate 2000] [--tcp-rate 1000] ...
 #        (malformed traffic with OPTIONS probes and SIPp calls: bench/flood.py)
-#        bench/run.sh --overload [--capacity 3000] [--rate 9000] [--seconds 30] ...
-#        (SIPp at three times the proxy's capacity, then the recovery: bench/overload.py)
+#        bench/run.sh --overload [--capacity 3000] [--rate 9000] [--seconds 30] [--callers 1] [--buff-size 4194304] ...
+#        (SIPp at three times the proxy's capacity, then the recovery; --callers splits the caller into N SIPp
+#        processes; the proxy's own check that it completed every admitted call: bench/overload.py)
 #        bench/run.sh --scale-out [--nodes 2] [--rates 200,400,...] [--seconds 5]
 #        (SIPp through N sample proxies sharing acc in a Redis of the run's own: bench/scale_out.py)
 set -euo pipefail

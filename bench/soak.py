@@ -41,11 +41,41 @@ def scrape(proxy):
     return out
 
 
+def labelled(metrics, name):
+    """{labels: value} of every series of a meter, e.g. {'method="INVITE",outcome="2xx"': 3.0}."""
+    return {key[len(name) + 1:-1]: value for key, value in metrics.items() if key.startswith(name + "{")}
+
+
+def proxy_counts(before, after):
+    """What the proxy admitted, completed and sent again during the run (deltas of its /metrics)."""
+    out = {}
+    for name in ("sipmq_sip_transactions_total", "sipmq_sip_completions_total", "sipmq_sip_retransmissions_total",
+                 "sipmq_sip_overload_rejections_total", "sipmq_sip_udp_reader_takeovers_total"):
+        a, b = labelled(after, name), labelled(before, name)
+        if not a and name in after:
+            a, b = {"": after[name]}, {"": before.get(name, 0.0)}
+        out[name] = {k: int(v - b.get(k, 0.0)) for k, v in sorted(a.items()) if v - b.get(k, 0.0)}
+    return out
+
+
 def series(metrics, name, queue="acc"):
     for key, value in metrics.items():
         if key.startswith(name + "{") and f'queue="{queue}"' in key:
             return value
     return None
+
+
+def sipp_errors(step):
+    """The summary of each SIPp's -trace_err file (bench/sipp_errors.py): which message came out of turn, when."""
+    from sipp_errors import summarize
+    out = {}
+    for name in sorted(os.listdir(step)):
+        if name.endswith("_errors.log"):
+            groups = summarize(os.path.join(step, name), 5)
+            out[name] = [{k: g[k] for k in ("kind", "expected", "received", "count", "first", "last", "calls")}
+                         | {"per_second": dict(sorted(g["per_second"].items(), key=lambda kv: -kv[1])[:10])}
+                         for g in sorted(groups, key=lambda g: -g["count"])]
+    return out
 
 
 def slope_mb_per_min(samples):
@@ -71,7 +101,14 @@ def main():
     ap.add_argument("--jvm", default="-Xms512m -Xmx512m", help="proxy JVM options")
     ap.add_argument("--config", action="append", default=[], metavar="LINE")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "soak"))
+    ap.add_argument("--uas", default=os.path.join(SCENARIOS, "uas-answer.xml"),
+                    help="the callee's SIPp scenario (default sipp/uas-answer.xml)")
+    ap.add_argument("--sipp-trace", choices=("err", "calldebug"),
+                    help="both SIPp trace their unexpected messages (err: -trace_err), or those and the message history "
+                         "of every failed call too (calldebug: -trace_calldebug, which costs SIPp a lot of CPU), in "
+                         "the run's working directory (printed)")
     args = ap.parse_args()
+    trace = {None: [], "err": ["-trace_err"], "calldebug": ["-trace_err", "-trace_calldebug"]}[args.sipp_trace]
     rate = max(1, int(args.max_rate * args.share))
     seconds = int(args.minutes * 60)
     calls = rate * seconds
@@ -81,6 +118,7 @@ def main():
                   SAMPLE_CONFIGS[args.sample_config])
     load0 = loadavg()
     samples = []
+    sampled_at = []  # UTC time of each heap sample (its full GC), to set beside SIPp's error times
     checks = {}
     try:
         warm_up(workdir, proxy, args.warmup_seconds)
@@ -89,9 +127,10 @@ def main():
         target = free_port()
         step = os.path.join(workdir, "soak")
         os.makedirs(step)
-        uas = subprocess.Popen(["sipp", "-sf", os.path.join(SCENARIOS, "uas-answer.xml"), "-i", "127.0.0.1", "-p",
+        print(f"# SIPp runs in {step}", flush=True)
+        uas = subprocess.Popen(["sipp", "-sf", os.path.abspath(args.uas), "-i", "127.0.0.1", "-p",
                                 str(target), "-m", str(calls), "-nostdin", "-timeout", f"{seconds + 120}s",
-                                "-buff_size", "4194304"], cwd=step, stdout=subprocess.DEVNULL,
+                                "-buff_size", "4194304"] + trace, cwd=step, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
         time.sleep(0.3)
         cpu0, started = proxy.cpu_ms(), time.time()
@@ -99,14 +138,16 @@ def main():
                                 "-i", "127.0.0.1", "-p", str(free_port()), "-m", str(calls), "-r", str(rate),
                                 "-l", str(max(rate * 4, 100)), "-nostdin", "-timeout", f"{seconds + 120}s",
                                 "-trace_stat", "-stf", os.path.join(step, "stat.csv"), "-fd", "5",
-                                "-buff_size", "4194304", "-rsa", f"127.0.0.1:{proxy.port}"], cwd=step,
+                                "-buff_size", "4194304", "-rsa", f"127.0.0.1:{proxy.port}"] + trace, cwd=step,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while uac.poll() is None and time.time() - started < seconds + 180:
             time.sleep(min(args.sample_seconds, 5))
             t = time.time() - started
             if not samples or t - samples[-1][0] >= args.sample_seconds:
+                at = time.strftime("%H:%M:%S", time.gmtime())
                 heap = proxy.heap_after_gc_mb()
                 samples.append((round(t, 1), heap))
+                sampled_at.append(at)
                 print(f"# {t:6.0f} s: heap after GC {heap} MB, transactions {proxy.transactions()}, "
                       f"acc {proxy.queue_size('acc')}", flush=True)
         if uac.poll() is None:
@@ -153,7 +194,9 @@ def main():
         "calls": {"placed": placed, "successful": ok, "failed": failed,
                   "retransmissions": int(last.get("Retransmissions(C)", 0))},
         "proxy_cpu_ms_per_call": round((cpu1 - cpu0) / max(ok, 1), 3),
-        "heap_samples": samples, "heap_slope_mb_per_min": slope_mb_per_min(samples),
+        "heap_samples": samples, "heap_samples_utc": sampled_at,
+        "proxy": proxy_counts(before, after),
+        "sipp_errors": sipp_errors(step) if args.sipp_trace else None, "heap_slope_mb_per_min": slope_mb_per_min(samples),
         # the first minute fills the transactions' 32 s lingering (RFC 3261 Timers J and L) from empty: the slope
         # of a steady state is the one after it
         "heap_slope_after_first_minute_mb_per_min": slope_mb_per_min([x for x in samples if x[0] >= 60]),
@@ -172,7 +215,12 @@ def main():
           f"{result['heap_slope_after_first_minute_mb_per_min']} | "
           f"{samples[0][1] if samples else '-'} / {samples[-1][1] if samples else '-'} / {final_heap} | "
           f"{transactions} | {adds} | {fetches} | {size_after} | {evictions} |\n\n"
-          f"Heap samples (s, MB): {samples}\n\nChecks: {checks}\n")
+          f"Heap samples (s, MB): {samples}, at (UTC) {sampled_at}\n\nProxy (deltas of /metrics): {result['proxy']}\n\n"
+          f"Checks: {checks}\n")
+    for name, groups in (result["sipp_errors"] or {}).items():
+        md += f"\nSIPp errors, {name}:\n\n" + "".join(
+            f"- {g['count']} {g['kind']}: expected {g['expected']}, received {g['received']}, {g['first']}..{g['last']}, "
+            f"busiest seconds {list(g['per_second'].items())[:5]}\n" for g in groups[:12])
     with open(os.path.join(args.out, "soak.json"), "w") as f:
         json.dump(result, f, indent=2)
     with open(os.path.join(args.out, "soak.md"), "w") as f:

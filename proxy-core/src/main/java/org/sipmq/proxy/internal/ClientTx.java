@@ -190,6 +190,7 @@ final class ClientTx {
                 }
                 try {
                     link.resend(request, bytes);
+                    txs.retransmissions.add(invite);
                 } catch (IOException e) {
                     log.debug("cannot retransmit {}: {}", key, e.toString());
                 }

@@ -10,8 +10,14 @@ import java.util.function.Supplier;
 /**
  * The proxy's meters: {@code sipmq.sip.requests{method}} received, {@code sipmq.sip.replies{code}} sent upstream,
  * {@code sipmq.sip.in_flight} (gauge), {@code sipmq.sip.stack_transactions} (gauge),
- * {@code sipmq.sip.overload.rejections{method}}, {@code sipmq.sip.udp_reader_takeovers}. Counters are cached per tag value. Methods outside the registered set
- * are counted as {@code OTHER}, so that a peer sending made-up methods cannot grow the registry; codes are 100..699.
+ * {@code sipmq.sip.overload.rejections{method}}, {@code sipmq.sip.udp_reader_takeovers},
+ * {@code sipmq.sip.transactions{method}} (requests admitted: a server transaction and the proxy's state made for them),
+ * {@code sipmq.sip.completions{method,outcome}} (how each admitted request ended: the class of its final response,
+ * {@code 2xx}..{@code 6xx}, or {@code expired}, {@code dropped}), {@code sipmq.sip.retransmissions{transaction}}
+ * (requests the proxy's client transactions sent again downstream, Timers A and E). Admitted = completed + in flight,
+ * per method: what a bench reads to tell whether the proxy finished every request it took. Counters are cached per tag
+ * value. Methods outside the registered set are counted as {@code OTHER}, so that a peer sending made-up methods cannot
+ * grow the registry; codes are 100..699.
  */
 final class ProxyMetrics {
     /** The tag of every method not in {@link #METHODS}. */
@@ -24,6 +30,9 @@ final class ProxyMetrics {
     private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Counter> replies = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> admitted = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> completions = new ConcurrentHashMap<>();
+    private volatile Transactions.Retransmissions retransmissions;
     private volatile Supplier<Number> takeovers;
 
     ProxyMetrics(MeterRegistry registry, Supplier<Number> inFlight, Supplier<Number> stackTransactions) {
@@ -43,6 +52,17 @@ final class ProxyMetrics {
                         registry);
     }
 
+    /** Counts the requests the client transactions of {@code counts} retransmit, by INVITE and non-INVITE. */
+    void retransmissions(Transactions.Retransmissions counts) {
+        retransmissions = counts; // the meters hold their objects weakly
+        for (boolean invite : new boolean[]{true, false}) {
+            io.micrometer.core.instrument.FunctionCounter.builder("sipmq.sip.retransmissions", counts, c -> c.count(
+                    invite)).tag("transaction", invite ? "INVITE" : "non-INVITE").description(
+                            "requests retransmitted downstream by the proxy's client transactions (Timers A, E)")
+                    .register(registry);
+        }
+    }
+
     static String methodTag(String method) {
         return METHODS.contains(method) ? method : OTHER;
     }
@@ -55,6 +75,23 @@ final class ProxyMetrics {
     void reply(int code) {
         replies.computeIfAbsent(code, c -> Counter.builder("sipmq.sip.replies").tag("code", Integer.toString(c))
                 .description("SIP responses sent upstream").register(registry)).increment();
+    }
+
+    /** A request got its server transaction and the proxy's state: it is the proxy's to finish. */
+    void admitted(String method) {
+        admitted.computeIfAbsent(methodTag(method), m -> Counter.builder("sipmq.sip.transactions").tag("method", m)
+                .description("requests admitted (a server transaction made)").register(registry)).increment();
+    }
+
+    /**
+     * An admitted request ended: {@code code} is its final response upstream (tagged by class, {@code 2xx}..), or 0
+     * with {@code outcome} {@code expired} or {@code dropped}.
+     */
+    void completed(String method, int code, String outcome) {
+        String o = code >= 200 && code < 700 ? (code / 100) + "xx" : outcome;
+        String m = methodTag(method);
+        completions.computeIfAbsent(m + ' ' + o, k -> Counter.builder("sipmq.sip.completions").tag("method", m).tag(
+                "outcome", o).description("admitted requests ended, by outcome").register(registry)).increment();
     }
 
     void rejected(String method) {

@@ -302,7 +302,7 @@ final class ProxyTransaction {
     /** The server transaction outlived {@code sip.max_tx_lifetime_*} unanswered and was ended: nothing more is sent. */
     void expired() {
         finalSent = true;
-        finish();
+        finish(0, "expired");
     }
 
     private boolean runReplyHooks(Branch b, Response response) {
@@ -323,7 +323,7 @@ final class ProxyTransaction {
 
     private void onAllDone() {
         if (finalSent) {
-            finish();
+            finish(0, "answered"); // sendUpstream or expired() finished it already: counted there
             return;
         }
         if (cancelled && (best == null || best.getStatusCode() != 487)) {
@@ -395,7 +395,7 @@ final class ProxyTransaction {
      * transaction is released (an INVITE's caller has had its 100 Trying; a later CANCEL gets 481).
      */
     private void drop() {
-        finish();
+        finish(0, "dropped");
         server.terminate();
     }
 
@@ -460,7 +460,7 @@ final class ProxyTransaction {
             // Before the send: the caller may answer it (a new request) before this thread returns from the send,
             // and that request must not find this one still counted against sip.max_in_flight.
             finalSent = true;
-            finish();
+            finish(response.getStatusCode(), null);
         }
         try {
             // An answered server transaction lingers to absorb retransmissions (a BYE's Timer J, 32 s) and lets go of
@@ -471,10 +471,11 @@ final class ProxyTransaction {
         }
     }
 
-    /** Ends this request's share of the in-flight count, once. */
-    private void finish() {
+    /** Ends this request's share of the in-flight count, once, counted by its final {@code code} or {@code outcome}. */
+    private void finish(int code, String outcome) {
         if (!finished) {
             finished = true;
+            core.metrics().completed(request.getMethod(), code, outcome);
             core.finished(this);
         }
     }

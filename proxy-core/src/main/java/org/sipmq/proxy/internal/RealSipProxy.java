@@ -112,6 +112,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         tcpWriters = new StripedExecutor(stackName + "-tcp-writer", TCP_WRITERS, workerQueue);
         timers = new SipTimers(stackName + "-timers");
         txs = new Transactions(config.t1Millis(), config.t4Millis(), timers, this::onClientTimeout);
+        metrics.retransmissions(txs.retransmissions);
         StackValve.register(stackName, this);
         MalformedInput.register(stackName, malformed);
         SipFactory factory = SipFactory.getInstance();
@@ -404,6 +405,7 @@ public final class RealSipProxy implements SipProxy, Service, ProxyCore, StackVa
         ProxyTransaction pt = new ProxyTransaction(this, server, request, at);
         server.attach(pt);
         inFlight.incrementAndGet();
+        metrics.admitted(method);
         if (Request.INVITE.equals(method)) {
             try {
                 server.respond((SIPResponse) sip.response(100, "Trying", request));

@@ -25,6 +25,21 @@ final class Transactions {
     private final Consumer<ProxyTransaction.Branch> onTimeout;
     private final ConcurrentHashMap<String, ServerTx> servers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ClientTx> clients = new ConcurrentHashMap<>();
+    final Retransmissions retransmissions = new Retransmissions();
+
+    /** Requests the client transactions sent again (Timers A and E), INVITEs and the others. */
+    static final class Retransmissions {
+        private final java.util.concurrent.atomic.LongAdder invites = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder others = new java.util.concurrent.atomic.LongAdder();
+
+        void add(boolean invite) {
+            (invite ? invites : others).increment();
+        }
+
+        long count(boolean invite) {
+            return (invite ? invites : others).sum();
+        }
+    }
 
     /** {@code onTimeout} runs on the timer thread when a branch's client transaction got no final response in 64*T1. */
     Transactions(long t1Millis, long t4Millis, SipTimers timers, Consumer<ProxyTransaction.Branch> onTimeout) {
