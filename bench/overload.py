@@ -39,6 +39,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sipp_bench import ROOT, SAMPLE_CONFIGS, SCENARIOS, Proxy, free_port, loadavg, udp_rcvbuf_errors, warm_up  # noqa: E402,E501
+from soak import scrape  # noqa: E402
 
 
 def metric(proxy, name):
@@ -94,17 +95,6 @@ def refused_503(d):
         rows = list(csv.reader(f, delimiter=";"))
     last = dict(zip(rows[0], rows[-1]))
     return sum(int(v) for k, v in last.items() if "503" in k and k.endswith("Recv") and v.strip().isdigit())
-
-
-def scrape(proxy):
-    """{series with its labels: value} of the proxy's /metrics."""
-    out = {}
-    with urllib.request.urlopen(f"http://127.0.0.1:{proxy.admin_port}/metrics", timeout=10) as r:
-        for line in r.read().decode().splitlines():
-            if line and not line.startswith("#"):
-                key, value = line.rsplit(" ", 1)
-                out[key] = float(value)
-    return out
 
 
 def proxy_completion(before, after):
