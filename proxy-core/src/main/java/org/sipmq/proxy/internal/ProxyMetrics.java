@@ -31,7 +31,9 @@ final class ProxyMetrics {
     private final ConcurrentHashMap<Integer, Counter> replies = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> admitted = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Counter> completions = new ConcurrentHashMap<>();
+    /** By method, then by outcome: no key is built per request. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> completions = new ConcurrentHashMap<>();
+    private static final String[] CLASSES = {"2xx", "3xx", "4xx", "5xx", "6xx"};
     private volatile Transactions.Retransmissions retransmissions;
     private volatile Supplier<Number> takeovers;
 
@@ -88,10 +90,12 @@ final class ProxyMetrics {
      * with {@code outcome} {@code expired} or {@code dropped}.
      */
     void completed(String method, int code, String outcome) {
-        String o = code >= 200 && code < 700 ? (code / 100) + "xx" : outcome;
+        String o = code >= 200 && code < 700 ? CLASSES[code / 100 - 2] : outcome;
         String m = methodTag(method);
-        completions.computeIfAbsent(m + ' ' + o, k -> Counter.builder("sipmq.sip.completions").tag("method", m).tag(
-                "outcome", o).description("admitted requests ended, by outcome").register(registry)).increment();
+        completions.computeIfAbsent(m, k -> new ConcurrentHashMap<>()).computeIfAbsent(o, k -> Counter.builder(
+                "sipmq.sip.completions").tag("method", m).tag("outcome", o).description(
+                        "admitted requests ended, by outcome")
+                .register(registry)).increment();
     }
 
     void rejected(String method) {
